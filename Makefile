@@ -1,0 +1,37 @@
+# The two commands of the README are `make run` and `make test`; everything else is a step of those.
+SHELL := /bin/bash
+VENV := .venv/bin
+export PATH := $(CURDIR)/bin:$(CURDIR)/$(VENV):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+
+.PHONY: deps sandbox sandbox-down run test lint unit integration e2e chaos bench deploy undeploy
+
+deps:  ## install OS packages, the Python environment and the sandbox binaries (idempotent)
+	@scripts/install-deps
+
+sandbox: deps  ## start the local Kubernetes sandbox; writes .sandbox/kubeconfig
+	@$(VENV)/python -m sandbox up
+
+sandbox-down:  ## stop the sandbox and remove everything it created
+	@$(VENV)/python -m sandbox down
+
+run: deps  ## run the operator: on $$KUBECONFIG when set, else on the sandbox
+	@scripts/run
+
+test: deps  ## every linter and every test suite: what CI runs
+	@scripts/test
+
+lint: deps
+	@scripts/test lint
+
+unit integration e2e chaos: deps
+	@scripts/test $@
+
+bench: deps  ## print the benchmark figures (medians of repeated runs)
+	@scripts/bench
+
+deploy:  ## install the operator into the cluster of $$KUBECONFIG with kustomize
+	kubectl apply -k config/default
+
+undeploy:
+	kubectl delete -k config/default --ignore-not-found
