@@ -1,0 +1,35 @@
+"""Fixtures shared by every suite.
+
+The sandbox (a real Kubernetes control plane with a process kubelet, see sandbox/README.md) is started at most once
+per test session, and only by the suites that ask for it. A sandbox that was already running when the session began
+is left running; one the session started is stopped when the session ends, so CI leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import ansible.module_utils
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Modules import their shared code as `ansible.module_utils.<name>`, Ansible's convention for a module_utils folder
+# named in ansible.cfg; make the same imports work when tests call module code in-process.
+_module_utils = str(REPO_ROOT / "plugins" / "module_utils")
+if _module_utils not in ansible.module_utils.__path__:
+    ansible.module_utils.__path__.append(_module_utils)
+
+
+@pytest.fixture(scope="session")
+def sandbox_kubeconfig() -> Path:
+    """Path of the admin kubeconfig of a running sandbox (started here when needed)."""
+    from sandbox import controlplane
+
+    already_running = controlplane.is_running()
+    kubeconfig = Path(controlplane.up())
+    os.environ.setdefault("K8S_AUTH_KUBECONFIG", str(kubeconfig))
+    yield kubeconfig
+    if not already_running and not os.environ.get("SANDBOX_KEEP"):
+        controlplane.down()

@@ -1,0 +1,83 @@
+"""One run of a watch's role or playbook for one custom resource, through ansible-runner.
+
+The variables hold the whole custom resource, which may carry a password; they are written to a private file that
+exists only while the run lasts, never to the command line or to the kept runner artifacts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ansible_runner
+import yaml
+
+_ROLE_PLAYBOOK = [{"hosts": "localhost", "gather_facts": False, "roles": [{"role": None}]}]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    ok: bool
+    seconds: float
+    message: str  # the failed task and its message, or "" on success
+
+
+def _playbook(private_dir: Path, role: str | None, playbook: str | None) -> str:
+    if playbook:
+        return playbook
+    path = private_dir / "project" / f"role-{role}.yml"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        play = json.loads(json.dumps(_ROLE_PLAYBOOK))
+        play[0]["roles"][0]["role"] = role
+        path.write_text(yaml.safe_dump(play, sort_keys=False))
+    return str(path)
+
+
+def _failure(runner: Any) -> str:
+    """The first failed task's name and message, as the role reported them (no_log results stay censored)."""
+    for event in runner.events:
+        if event.get("event") in ("runner_on_failed", "runner_on_unreachable") and not event.get("event_data", {}).get(
+            "ignore_errors"
+        ):
+            data = event["event_data"]
+            result = data.get("res", {})
+            message = result.get("msg") or result.get("message") or "failed"
+            return f"{data.get('task', 'task')}: {message}"
+    return f"ansible-runner finished with status {runner.status} (rc {runner.rc})"
+
+
+def run(
+    *,
+    private_dir: Path,
+    ident: str,
+    role: str | None,
+    playbook: str | None,
+    variables: dict[str, Any],
+    keep_artifacts: int,
+    verbosity: int = 0,
+) -> RunResult:
+    private_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="watchrunner-vars-") as secret_dir:
+        vars_file = Path(secret_dir) / "extravars.json"
+        fd = os.open(vars_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(variables, handle)
+        runner = ansible_runner.run(
+            private_data_dir=str(private_dir),
+            playbook=_playbook(private_dir, role, playbook),
+            extravars=str(vars_file),
+            ident=ident,
+            rotate_artifacts=max(keep_artifacts, 1),
+            quiet=True,
+            verbosity=verbosity,
+            envvars={"ANSIBLE_NOCOLOR": "1"},
+        )
+    ok = runner.status == "successful"
+    return RunResult(ok=ok, seconds=time.monotonic() - started, message="" if ok else _failure(runner))
