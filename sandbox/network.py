@@ -1,0 +1,86 @@
+"""The host side of the sandbox's network: the bridge, and the removal of everything attached to it.
+
+The bridge kun0 carries the host's address (the pods' gateway) and one address per node, where that node's kubelet
+serves. The kubelet adds the rest: a network namespace kun-* per pod, joined to the bridge by a veth pair kv*.
+Everything here needs root and iproute2.
+"""
+
+import contextlib
+import json
+import re
+import subprocess
+from pathlib import Path
+
+from sandbox import SandboxError, config
+
+NETNS_DIR = Path("/run/netns")  # where `ip netns` pins named network namespaces
+
+
+def setup() -> None:
+    """Create the bridge with the gateway and node addresses, or complete one that is partly there."""
+    if not _link_exists(config.BRIDGE):
+        _ip("link", "add", config.BRIDGE, "type", "bridge")
+    present = {address["local"] for address in _ip_json("addr", "show", "dev", config.BRIDGE)[0]["addr_info"]}
+    for address in (config.GATEWAY_IP, *config.NODE_IPS):
+        if str(address) not in present:
+            _ip("addr", "add", f"{address}/{config.POD_NETWORK.prefixlen}", "dev", config.BRIDGE)
+    _ip("link", "set", config.BRIDGE, "up")
+
+
+def is_up() -> bool:
+    return _link_exists(config.BRIDGE)
+
+
+def pod_netns_inodes() -> list[int]:
+    """The identities of the pods' network namespaces, to recognise the processes running in them."""
+    inodes = []
+    for path in NETNS_DIR.glob(f"{config.NETNS_PREFIX}*"):
+        with contextlib.suppress(OSError):  # removed meanwhile
+            inodes.append(path.stat().st_ino)
+    return inodes
+
+
+def teardown(state_dir: Path) -> None:
+    """Remove the pods' namespaces and veth links, the bridge, and every mount under state_dir.
+
+    Stop the processes first (a mount in use only goes away lazily, and a namespace lives on in its processes).
+    """
+    for path in NETNS_DIR.glob(f"{config.NETNS_PREFIX}*"):
+        _ip("netns", "delete", path.name)  # takes the pod's veth end with it, and so its host end
+    for link in _ip_json("link", "show"):
+        if link["ifname"].startswith(config.VETH_PREFIX):
+            _ip("link", "delete", link["ifname"])
+    if _link_exists(config.BRIDGE):
+        _ip("link", "delete", config.BRIDGE)
+    for mount_point in sorted(mounts_under(state_dir), key=lambda path: len(path.parts), reverse=True):
+        _run("umount", "--lazy", str(mount_point))
+
+
+def mounts_under(state_dir: Path) -> list[Path]:
+    """Mount points strictly inside state_dir, as this process's mount namespace sees them."""
+    mount_points = []
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        # The fifth field is the mount point, with space, tab, newline and backslash escaped in octal.
+        mount_point = Path(re.sub(r"\\([0-7]{3})", lambda match: chr(int(match[1], 8)), line.split()[4]))
+        if mount_point.is_relative_to(state_dir) and mount_point != state_dir:
+            mount_points.append(mount_point)
+    return mount_points
+
+
+def _link_exists(name: str) -> bool:
+    return Path("/sys/class/net", name).exists()
+
+
+def _ip_json(*args: str) -> list[dict]:
+    return json.loads(_ip("-json", *args) or "[]")
+
+
+def _ip(*args: str) -> str:
+    return _run("ip", *args)
+
+
+def _run(*argv: str) -> str:
+    result = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SandboxError(f"`{' '.join(argv)}` failed: {result.stderr.strip()}")
+    return result.stdout
