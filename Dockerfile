@@ -1,0 +1,20 @@
+# The operator image: ansible-operator of the same version as the runtime the project targets, plus the role, its
+# modules and what they import. `docker build -t redis-kun-operator:0.1.0 .` (config/default expects that name).
+FROM quay.io/operator-framework/ansible-operator:v1.42.3
+
+# The Redis modules talk to Redis with redis-py; json_query filters need jmespath. They go into the interpreter
+# that runs Ansible (read from ansible-playbook's shebang, so a base image with another Python still works).
+USER root
+RUN python="$(sed -n '1s/^#!//p' /usr/local/bin/ansible-playbook)" \
+ && "$python" -m pip install --no-cache-dir --prefix /usr/local redis==8.1.0 jmespath==1.1.0
+USER ${USER_UID}
+
+COPY requirements.yml ${HOME}/requirements.yml
+RUN ansible-galaxy collection install -r ${HOME}/requirements.yml \
+ && chmod -R ug+rwx ${HOME}/.ansible
+
+COPY ansible.cfg ${HOME}/ansible.cfg
+COPY watches.yaml ${HOME}/watches.yaml
+COPY playbooks/ ${HOME}/playbooks/
+COPY roles/ ${HOME}/roles/
+COPY plugins/ ${HOME}/plugins/
