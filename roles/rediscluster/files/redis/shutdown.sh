@@ -1,0 +1,45 @@
+#!/bin/sh
+# preStop: when this node is the master, hand over before going (PEERS.md: 2.3 s without acknowledged writes instead
+# of 6.2 s): pause writes, ask a Sentinel for a failover, wait (bounded) until a Sentinel names another master.
+# Environment: POD_NAME, POD_IP, REDIS_GROUP, REDIS_DOMAIN, REDISCLI_AUTH (optional).
+set -u
+self="$POD_NAME.$REDIS_DOMAIN"
+sentinels=/redis-config/sentinel-hosts
+
+role=$(timeout 3 redis-cli -h 127.0.0.1 -p 6379 --raw INFO replication 2>/dev/null | tr -d '\r' | sed -n 's/^role://p')
+[ "$role" = master ] || exit 0
+[ -s "$sentinels" ] || exit 0  # a single node without Sentinels has nobody to hand over to
+
+sentinel() {  # sentinel HOST COMMAND...: Sentinels take no password
+  host=$1
+  shift
+  env -u REDISCLI_AUTH timeout 3 redis-cli -h "$host" -p 26379 --raw "$@"
+}
+
+timeout 3 redis-cli -h 127.0.0.1 -p 6379 CLIENT PAUSE 20000 WRITE >/dev/null 2>&1
+requested=no
+while read -r host; do
+  if [ "$(sentinel "$host" SENTINEL FAILOVER "$REDIS_GROUP" 2>/dev/null | tr -d '\r')" = OK ]; then
+    requested=yes
+    break
+  fi
+done <"$sentinels"
+if [ "$requested" = no ]; then
+  echo "no Sentinel accepted a failover; stopping without a handover" >&2
+  timeout 3 redis-cli -h 127.0.0.1 -p 6379 CLIENT UNPAUSE >/dev/null 2>&1
+  exit 0
+fi
+
+attempts=0
+while [ "$attempts" -lt 40 ]; do  # up to about 20 s, inside the 30 s grace period
+  while read -r host; do
+    master=$(sentinel "$host" SENTINEL get-master-addr-by-name "$REDIS_GROUP" 2>/dev/null | head -n 1 | tr -d '\r')
+    if [ -n "$master" ] && [ "$master" != "$self" ] && [ "$master" != "$POD_IP" ]; then
+      echo "handed over to $master"
+      exit 0
+    fi
+  done <"$sentinels"
+  attempts=$((attempts + 1))
+  sleep 0.5
+done
+echo "no Sentinel named a new master in time" >&2

@@ -1,0 +1,75 @@
+#!/bin/sh
+# Start a Redis node: build the runtime redis.conf and decide whom to follow, then exec redis-server.
+# A node never boots as a second master (PEERS.md, bitnami #5418): it follows the master the Sentinels name, else a
+# peer that reports itself master; only a fresh cluster lets ordinal 0 start as master. If the Sentinels still name
+# this very pod although it comes back empty, it follows the peer with the most data and lets Sentinel fail over.
+# Environment (downward API and the StatefulSet): POD_NAME, POD_IP, REDIS_GROUP, REDIS_DOMAIN (the headless
+# Service's DNS suffix), REDIS_PASSWORD (optional, from the Secret; REDISCLI_AUTH carries it to redis-cli).
+set -eu
+
+config_dir=/redis-config
+runtime_conf=/redis-runtime/redis.conf
+self="$POD_NAME.$REDIS_DOMAIN"
+
+redis_info() { timeout 3 redis-cli -h "$1" -p 6379 --raw INFO replication 2>/dev/null | tr -d '\r'; }
+field() { sed -n "s/^$1://p"; }
+quoted() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+is_self() { [ "$1" = "$self" ] || [ "$1" = "$POD_IP" ]; }
+has_local_data() { [ -s /data/dump.rdb ] || [ -s /data/appendonly.aof ] || [ -d /data/appendonlydir ]; }
+
+sentinels_master() {  # the first answer of a Sentinel that knows the group
+  while read -r host; do
+    answer=$(env -u REDISCLI_AUTH timeout 3 redis-cli -h "$host" -p 26379 --raw \
+      SENTINEL get-master-addr-by-name "$REDIS_GROUP" 2>/dev/null | head -n 1 | tr -d '\r') || continue
+    case "$answer" in "" | *ERR* | *IDONTKNOW*) continue ;; esac
+    echo "$answer"
+    return 0
+  done <"$config_dir/sentinel-hosts"
+  return 1
+}
+
+peer_master() {  # a reachable peer that is a master, preferring the one with replicas
+  best="" best_replicas=-1
+  while read -r host; do
+    is_self "$host" && continue
+    info=$(redis_info "$host") || continue
+    [ "$(echo "$info" | field role)" = master ] || continue
+    replicas=$(echo "$info" | field connected_slaves)
+    if [ "${replicas:-0}" -gt "$best_replicas" ]; then best=$host best_replicas=${replicas:-0}; fi
+  done <"$config_dir/redis-hosts"
+  [ -n "$best" ] && echo "$best"
+}
+
+peer_with_most_data() {  # the reachable peer with the highest replication offset above zero
+  best="" best_offset=0
+  while read -r host; do
+    is_self "$host" && continue
+    offset=$(redis_info "$host" | field master_repl_offset) || continue
+    if [ "${offset:-0}" -gt "$best_offset" ]; then best=$host best_offset=$offset; fi
+  done <"$config_dir/redis-hosts"
+  [ -n "$best" ] && echo "$best"
+}
+
+master=$(sentinels_master || peer_master || true)
+if [ -z "$master" ]; then
+  master=$(head -n 1 "$config_dir/redis-hosts")  # a fresh cluster: ordinal 0 starts as master
+fi
+if is_self "$master" && ! has_local_data; then
+  master=$(peer_with_most_data || echo "$self")
+fi
+
+umask 077  # the runtime config holds the password
+{
+  cat "$config_dir/redis.conf"
+  echo "replica-announce-ip $self"
+  if [ -n "${REDIS_PASSWORD:-}" ]; then
+    echo "requirepass $(quoted "$REDIS_PASSWORD")"
+    echo "masterauth $(quoted "$REDIS_PASSWORD")"
+  fi
+  if ! is_self "$master"; then
+    echo "replicaof $master 6379"
+  fi
+} >"$runtime_conf"
+
+if is_self "$master"; then echo "starting as master"; else echo "starting as a replica of $master"; fi
+exec redis-server "$runtime_conf"
