@@ -1,0 +1,53 @@
+"""Which host command line a container runs: images are never pulled, so a container states its command, or uses an
+image on the short list below that maps to binaries installed on the host.
+
+Mapped images (any tag or digest):
+  redis, library/redis, docker.io/library/redis, bitnami/redis  -> `redis-server` (the image's entrypoint behaviour:
+      args that start with an executable name, e.g. `redis-sentinel /etc/sentinel.conf`, run that executable instead)
+Any other image runs only when the container gives `command`; `command[0]` (or the mapped executable) is looked up on
+the host PATH, so busybox- or debian-like containers can use `sh`, `sleep`, `redis-cli` and so on.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+REDIS_IMAGE = re.compile(
+    r"^(?:docker\.io/)?(?:(?:library/)?redis|bitnami/redis)(?::[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$"
+)
+
+MAPPED_IMAGES_HELP = (
+    "the sandbox runs host binaries instead of pulling images: give the container a `command`, "
+    "or use a redis image (redis:<tag>, docker.io/library/redis:<tag>, bitnami/redis:<tag>), which runs redis-server"
+)
+
+
+class NotRunnable(Exception):
+    """A container the sandbox cannot run; `reason` becomes the container's waiting reason."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+def container_argv(image: str, command: list[str] | None, args: list[str] | None) -> list[str]:
+    """The argv a container runs, from its image, command and args (Kubernetes' command/args over ENTRYPOINT/CMD)."""
+    args = list(args or [])
+    if command:
+        return list(command) + args
+    if REDIS_IMAGE.match(image or ""):
+        # The redis image's entrypoint runs its first argument when that is a program, else redis-server with it.
+        if args and not args[0].startswith("-") and not args[0].endswith(".conf"):
+            return args
+        return ["redis-server", *args]
+    raise NotRunnable("ImageNotInSandbox", f"image {image!r} is not mapped to host binaries; {MAPPED_IMAGES_HELP}")
+
+
+def resolve_executable(argv0: str, path: str) -> str:
+    """The host path of argv0 (absolute, or searched on `path`); NotRunnable when the host has no such program."""
+    found = shutil.which(argv0, path=path)
+    if found is None:
+        raise NotRunnable("CommandNotInSandbox", f"{argv0!r} is not installed on the sandbox host (PATH={path})")
+    return found

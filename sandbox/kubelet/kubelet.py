@@ -1,0 +1,254 @@
+"""The kubelet: wires the API informers, the nodes, the pod workers, DNS, the provisioner, the kubelet API servers
+and the control channel together, and routes events between them."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+from . import control, logs_server, netns
+from .api import Api, ApiError, Informer
+from .hostsfile import HostsFiles, Record, pod_records, service_records
+from .nodes import KUBELET_PORT, Heartbeat, Node, node_name
+from .pods import PodWorker
+from .provisioner import Provisioner
+from .volumes import TOKEN_SECONDS, VolumeNotReady
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE = 5.0  # seconds each container gets on kubelet shutdown before SIGKILL
+SIGNALS = {"crash": signal.SIGKILL, "freeze": signal.SIGSTOP, "thaw": signal.SIGCONT}
+
+
+class Paths:
+    def __init__(self, root: Path):
+        self.root = root
+        self.pods = root / "pods"
+        self.volumes = root / "volumes"
+        self.nodes = root / "nodes"
+        self.logs = root / "logs"
+        self.control_socket = root / "run" / control.SOCKET_NAME
+        self.kubelet_cert = root / "pki" / "kubelet.crt"
+        self.kubelet_key = root / "pki" / "kubelet.key"
+
+
+class Kubelet:
+    def __init__(self, state_dir: Path, kubeconfig: str, node_count: int):
+        self.paths = Paths(state_dir)
+        self.api = Api(kubeconfig)
+        self.nodes = {
+            node_name(i): Node(i, self.api, netns.AddressPool(i, self.paths.nodes / node_name(i) / "addresses.json"))
+            for i in range(1, node_count + 1)
+        }
+        self.stopping = threading.Event()
+        self.workers: dict[str, PodWorker] = {}
+        self._lock = threading.RLock()
+        self.configmaps = Informer(self.api, "/api/v1/configmaps", self._on_volume_source)
+        self.secrets = Informer(self.api, "/api/v1/secrets", self._on_volume_source)
+        self.services = Informer(self.api, "/api/v1/services", self._on_dns_source)
+        self.endpoint_slices = Informer(self.api, "/apis/discovery.k8s.io/v1/endpointslices", self._on_dns_source)
+        self.pods = Informer(self.api, "/api/v1/pods", self._on_pod, {"fieldSelector": "spec.nodeName!="})
+        self.hosts = HostsFiles(self._dns_records)
+        self.provisioner = Provisioner(self.api, self.paths.volumes)
+
+    # --- lookups the pod workers use -----------------------------------------------------------------------------
+
+    def configmap(self, namespace: str, name: str) -> dict | None:
+        return self.configmaps.get(namespace, name)
+
+    def secret(self, namespace: str, name: str) -> dict | None:
+        return self.secrets.get(namespace, name)
+
+    def claim_path(self, namespace: str, claim_name: str) -> str:
+        try:
+            claim = self.api.get(f"/api/v1/namespaces/{namespace}/persistentvolumeclaims/{claim_name}")
+        except ApiError as error:
+            raise VolumeNotReady(f"persistentvolumeclaim {namespace}/{claim_name}: {error}") from error
+        if claim.get("status", {}).get("phase") != "Bound":
+            raise VolumeNotReady(f"persistentvolumeclaim {namespace}/{claim_name} is not bound yet")
+        volume = self.api.get(f"/api/v1/persistentvolumes/{claim['spec']['volumeName']}")
+        source = volume["spec"].get("hostPath") or volume["spec"].get("local")
+        if source is None:
+            raise VolumeNotReady(f"volume {volume['metadata']['name']} is neither hostPath nor local")
+        Path(source["path"]).mkdir(parents=True, exist_ok=True)
+        return source["path"]
+
+    def request_token(self, pod: dict, source: dict) -> tuple[str, float]:
+        """A service account token bound to the pod (TokenRequest API): (token, expiry as epoch seconds)."""
+        meta = pod["metadata"]
+        account = pod["spec"].get("serviceAccountName", "default")
+        request = {
+            "apiVersion": "authentication.k8s.io/v1",
+            "kind": "TokenRequest",
+            "spec": {
+                "audiences": [source["audience"]] if source.get("audience") else [],
+                "expirationSeconds": source.get("expirationSeconds", TOKEN_SECONDS),
+                "boundObjectRef": {"apiVersion": "v1", "kind": "Pod", "name": meta["name"], "uid": meta["uid"]},
+            },
+        }
+        path = f"/api/v1/namespaces/{meta['namespace']}/serviceaccounts/{account}/token"
+        try:
+            status = self.api.create(path, request)["status"]
+        except ApiError as error:
+            raise VolumeNotReady(f"token for service account {meta['namespace']}/{account}: {error}") from error
+        expiry = datetime.strptime(status["expirationTimestamp"], "%Y-%m-%dT%H:%M:%SZ").timestamp()
+        return status["token"], expiry
+
+    # --- events --------------------------------------------------------------------------------------------------
+
+    def _on_pod(self, kind: str, pod: dict) -> None:
+        self.hosts.changed()
+        node = self.nodes.get(pod["spec"].get("nodeName"))
+        if node is None:
+            return
+        uid = pod["metadata"]["uid"]
+        with self._lock:
+            worker = self.workers.get(uid)
+            if kind == "DELETED":
+                if worker:
+                    worker.removed()
+                    self.workers.pop(uid)
+            elif worker:
+                worker.update(pod)
+            elif not node.stopped and not self.stopping.is_set():
+                if pod.get("status", {}).get("phase") in ("Succeeded", "Failed") and not pod["metadata"].get(
+                    "deletionTimestamp"
+                ):
+                    return  # finished before this kubelet started: nothing to run
+                worker = self.workers[uid] = PodWorker(self, node, pod)
+                worker.start()
+
+    def _on_volume_source(self, _kind: str, obj: dict) -> None:
+        namespace = obj["metadata"]["namespace"]
+        with self._lock:
+            workers = [w for w in self.workers.values() if w.namespace == namespace]
+        for worker in workers:
+            worker.notify()
+
+    def _on_dns_source(self, _kind: str, _obj: dict) -> None:
+        self.hosts.changed()
+
+    def _dns_records(self) -> set[Record]:
+        return service_records(self.services.items(), self.endpoint_slices.items()) | pod_records(self.pods.items())
+
+    # --- control channel -----------------------------------------------------------------------------------------
+
+    def worker(self, namespace: str, pod: str) -> PodWorker:
+        with self._lock:
+            for worker in self.workers.values():
+                if (worker.namespace, worker.pod_name) == (namespace, pod) and not worker.finished.is_set():
+                    return worker
+        raise control.ControlError(f"pod {namespace}/{pod} is not running on a sandbox node")
+
+    def node(self, name: str) -> Node:
+        if name not in self.nodes:
+            raise control.ControlError(f"no node {name!r}; nodes: {', '.join(self.nodes)}")
+        return self.nodes[name]
+
+    def handle(self, request: dict) -> dict:
+        verb = request["verb"]
+        if verb in ("stop-node", "start-node"):
+            (self.stop_node if verb == "stop-node" else self.start_node)(self.node(request["node"]))
+            return {}
+        if verb == "nodes":
+            return {"nodes": {name: not node.stopped for name, node in self.nodes.items()}}
+        worker = self.worker(request["namespace"], request["pod"])
+        container = worker.container(request.get("container"))
+        if container is None or container.run is None:
+            raise control.ControlError(f"no running container {request.get('container')!r} in {worker.pod_name}")
+        if verb in SIGNALS:
+            if verb == "crash":
+                container.kill_main(SIGNALS[verb])
+            else:
+                container.signal(SIGNALS[verb])
+            return {"container": container.name}
+        if verb in ("cut", "heal"):
+            netns.set_connected(worker.uid, verb == "heal")
+            return {}
+        if verb == "pid":
+            return {"pid": container.run.process.pid, "container": container.name, "env": container.run.env}
+        raise control.ControlError(f"unknown verb {verb!r}")
+
+    def stop_node(self, node: Node) -> None:
+        """Power the node off: SIGKILL its pods' processes, stop its heartbeats, ignore its pods until started."""
+        node.stopped = True
+        with self._lock:
+            workers = [w for w in self.workers.values() if w.node is node]
+        for worker in workers:
+            worker.notify()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(c.run for w in workers for c in w.containers + w.init_containers):
+            time.sleep(0.05)
+        log.info("node %s stopped", node.name)
+
+    def start_node(self, node: Node) -> None:
+        node.stopped = False
+        node.register()
+        for pod in self.pods.items():
+            if pod["spec"].get("nodeName") == node.name:
+                self._on_pod("MODIFIED", pod)
+        log.info("node %s started", node.name)
+
+    # --- lifecycle -----------------------------------------------------------------------------------------------
+
+    def _log_file(self, namespace: str, pod: str, name: str, previous: bool):
+        try:
+            worker = self.worker(namespace, pod)
+        except control.ControlError:
+            return None
+        container = worker.container(name)
+        if container is None:
+            return None
+        restart = container.restart_count - (1 if previous else 0)
+        path = container.log_dir / f"{restart}.log"
+        if restart < 0 or not path.exists():
+            return None
+        return path, lambda: container.run is not None and container.restart_count == restart
+
+    def _remove_leftovers(self) -> None:
+        """Namespaces and links of a previous kubelet run (the pods themselves are started afresh)."""
+        listing = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False).stdout
+        for line in listing.splitlines():
+            name = line.split()[0] if line.strip() else ""
+            if name.startswith("kun-"):
+                subprocess.run(["ip", "netns", "del", name], capture_output=True, check=False)
+
+    def run(self) -> None:
+        self._remove_leftovers()
+        for informer in (self.configmaps, self.secrets, self.services, self.endpoint_slices):
+            informer.start()
+        for informer in (self.configmaps, self.secrets, self.services, self.endpoint_slices):
+            informer.synced.wait()
+        self.provisioner.start()
+        for node in self.nodes.values():
+            node.register()
+            logs_server.serve(node.ip, KUBELET_PORT, self.paths.kubelet_cert, self.paths.kubelet_key, self._log_file)
+        Heartbeat(list(self.nodes.values())).start()
+        control.serve(self.paths.control_socket, self.handle)
+        self.pods.start()
+        self.pods.synced.wait()
+        live = {pod["metadata"]["uid"] for pod in self.pods.items()}
+        for node in self.nodes.values():
+            node.addresses.retain_only(live)
+        log.info("kubelet running %d nodes", len(self.nodes))
+        self.stopping.wait()
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        log.info("kubelet stopping: stopping every pod's processes")
+        with self._lock:
+            workers = list(self.workers.values())
+        for worker in workers:
+            worker.notify()
+        threads = [threading.Thread(target=w.stop_for_shutdown, args=(SHUTDOWN_GRACE,)) for w in workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.paths.control_socket.unlink(missing_ok=True)
+        log.info("kubelet stopped")

@@ -1,0 +1,79 @@
+"""The first program of every container: joins the pod's network namespace, makes private mount and UTS namespaces,
+sets the hostname, bind-mounts the volumes, drops to runAsUser/runAsGroup, then execs the container's command.
+
+Run by the kubelet as `python runc.py` with the spec in the SANDBOX_CONTAINER_SPEC environment variable (JSON: netns,
+hostname, mounts [[source, target, read_only]], workdir, user, group, argv, env); it imports nothing from the
+sandbox package so it starts fast. The exec keeps the pid, so the kubelet's child is the container's main process.
+Errors go to stderr (the container log) with exit code 127, as a runtime's would.
+"""
+
+import ctypes
+import json
+import os
+import sys
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def mount(source: str | None, target: str, flags: int) -> None:
+    encoded = source.encode() if source else None
+    check(libc.mount(encoded, target.encode(), None, flags, None), f"mount {source} on {target}")
+
+
+def ensure_target(source: str, target: str) -> None:
+    """Create a missing mount point: a directory for a directory, an empty file for a file. Missing directories are
+    created on the host's filesystem (the root filesystem is shared; the mounts are private)."""
+    if os.path.lexists(target):
+        return
+    if os.path.isdir(source):
+        os.makedirs(target, exist_ok=True)
+    else:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "a"):
+            pass
+
+
+def enter(spec: dict) -> None:
+    fd = os.open(spec["netns"], os.O_RDONLY)
+    check(libc.setns(fd, CLONE_NEWNET), "setns")
+    os.close(fd)
+    check(libc.unshare(CLONE_NEWNS | CLONE_NEWUTS), "unshare")
+    mount(None, "/", MS_REC | MS_PRIVATE)  # nothing mounted here propagates back to the host
+    hostname = spec["hostname"].encode()
+    check(libc.sethostname(hostname, len(hostname)), "sethostname")
+    for source, target, read_only in spec["mounts"]:
+        ensure_target(source, target)
+        mount(source, target, MS_BIND | MS_REC)
+        if read_only:
+            mount(None, target, MS_BIND | MS_REMOUNT | MS_RDONLY)
+    if spec.get("group") is not None:
+        os.setgroups([])
+        os.setgid(spec["group"])
+    if spec.get("user") is not None:
+        os.setuid(spec["user"])
+    os.chdir(spec["workdir"])
+
+
+def main() -> None:
+    spec = json.loads(os.environ.pop("SANDBOX_CONTAINER_SPEC"))
+    try:
+        enter(spec)
+        os.execvpe(spec["argv"][0], spec["argv"], spec["env"])
+    except OSError as error:
+        print(f"sandbox: cannot start container: {error}", file=sys.stderr, flush=True)
+        sys.exit(127)
+
+
+if __name__ == "__main__":
+    main()
