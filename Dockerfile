@@ -13,6 +13,8 @@ COPY requirements.yml ${HOME}/requirements.yml
 RUN ansible-galaxy collection install -r ${HOME}/requirements.yml \
  && chmod -R ug+rwx ${HOME}/.ansible
 
+# ansible-runner does not run from ${HOME}, so name the configuration (it points at plugins/ relative to itself).
+ENV ANSIBLE_CONFIG=${HOME}/ansible.cfg
 COPY ansible.cfg ${HOME}/ansible.cfg
 COPY watches.yaml ${HOME}/watches.yaml
 COPY playbooks/ ${HOME}/playbooks/
