@@ -150,7 +150,7 @@ class Container:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(run.process.pid, sig)
 
-    def signal(self, sig: int) -> bool:
+    def signal_all(self, sig: int) -> bool:
         """Send a signal to every process of the running container (crash, freeze, thaw); False when not running."""
         run = self.run
         if run is None:

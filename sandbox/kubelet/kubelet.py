@@ -165,7 +165,7 @@ class Kubelet:
             if verb == "crash":
                 container.kill_main(SIGNALS[verb])
             else:
-                container.signal(SIGNALS[verb])
+                container.signal_all(SIGNALS[verb])
             return {"container": container.name}
         if verb in ("cut", "heal"):
             netns.set_connected(worker.uid, verb == "heal")
