@@ -1,0 +1,378 @@
+#!/usr/bin/python
+"""Ansible module: write a RedisCluster's status once per reconcile and record Events about it."""
+# Ansible's module layout puts DOCUMENTATION, EXAMPLES and RETURN before the imports.
+# ruff: noqa: E402
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: rediscluster_status
+short_description: Write the status of a RedisCluster and record Events about it
+description:
+  - Reads the RedisCluster, merges this reconcile's condition into C(status.conditions) (one entry per type, newest
+    first; a condition that becomes True supersedes the other True ones), sets the other observed fields and the
+    summary C(status.status), and writes the status subresource once, only when something changed.
+  - The write is conditional on the resourceVersion that was read; on a conflict the module reads again and merges
+    again.
+  - Records each of I(events) as a core/v1 Event involving the RedisCluster. A repeat of an Event (same type, reason
+    and message) increments its count and lastTimestamp instead of creating another object.
+  - Receives no secret, so none can reach the status or the Events.
+version_added: "0.1.0"
+options:
+  name:
+    description: Name of the RedisCluster.
+    type: str
+    required: true
+  namespace:
+    description: Namespace of the RedisCluster.
+    type: str
+    required: true
+  uid:
+    description:
+      - The uid of the RedisCluster this reconcile worked on. When given and the object now has another uid (it was
+        deleted and created again meanwhile), the module fails and writes nothing.
+    type: str
+  condition:
+    description: What this reconcile found; it becomes the first entry of C(status.conditions).
+    type: dict
+    required: true
+    options:
+      type:
+        description: Healthy, Creating, Scaling, Updating, Upgrading, Recovering, Failed, ...
+        type: str
+        required: true
+      status:
+        description: Status of the condition.
+        type: str
+        choices: ["True", "False", "Unknown"]
+        default: "True"
+      reason:
+        description:
+          - Short reason. Defaults to the reference operator's reason for the type (Healthy C(Cluster available),
+            Creating C(Creating), Scaling C(Scaling up), Updating C(Cluster updating), Upgrading
+            C(Cluster upgrading), Failed C(Cluster failed)), else the type.
+        type: str
+      message:
+        description: Human-readable detail, e.g. C(Cluster ok).
+        type: str
+        default: ""
+  master:
+    description: Name of the master pod (C(status.master)). Omitted fields keep their current value.
+    type: str
+  master_ip:
+    description: Address of the master (C(status.masterIP)).
+    type: str
+  sentinel_ip:
+    description: Address of the Sentinel Service (C(status.sentinelIP)).
+    type: str
+  master_count:
+    description: Redis nodes that report the master role (C(status.masterCount)).
+    type: int
+  replica_count:
+    description: Replicas connected to the master (C(status.replicaCount)).
+    type: int
+  sentinel_count:
+    description: Sentinels monitoring the master (C(status.sentinelCount)).
+    type: int
+  observed_generation:
+    description: The C(metadata.generation) this reconcile acted on (C(status.observedGeneration)).
+    type: int
+  events:
+    description: Events to record on the RedisCluster, for example the C(events) returned by redis_sentinel_heal.
+    type: list
+    elements: dict
+    default: []
+    options:
+      reason:
+        description: Short CamelCase reason, e.g. C(Creating), C(CheckAndHeal), C(Failover).
+        type: str
+        required: true
+      message:
+        description: What happened.
+        type: str
+        required: true
+      type:
+        description: Event type.
+        type: str
+        choices: [Normal, Warning]
+        default: Normal
+  refresh_seconds:
+    description:
+      - Rewrite an unchanged status when its newest condition was last written this many seconds ago, so that
+        lastUpdateTime shows the operator still confirms it. C(0) never rewrites an unchanged status.
+    type: int
+    default: 300
+  reporting_instance:
+    description: The C(reportingInstance) of the Events. Defaults to C($POD_NAME), else the host name.
+    type: str
+  kubeconfig:
+    description:
+      - Path of a kubeconfig file; also from C(K8S_AUTH_KUBECONFIG). Without one, C($KUBECONFIG), then the pod's
+        service account, then C(~/.kube/config).
+    type: path
+  context:
+    description: Context of the kubeconfig to use; also from C(K8S_AUTH_CONTEXT).
+    type: str
+attributes:
+  check_mode:
+    support: full
+    description: Computes the status and the Events and reports them with the same C(changed), writing nothing.
+  diff_mode:
+    support: full
+    description: Shows the status before and after.
+requirements:
+  - kubernetes (the Python client)
+author:
+  - redis-kun-operator maintainers
+"""
+
+EXAMPLES = r"""
+- name: Report the cluster healthy, with what the healer saw
+  rediscluster_status:
+    name: "{{ ansible_operator_meta.name }}"
+    namespace: "{{ ansible_operator_meta.namespace }}"
+    uid: "{{ _redis_kun_rediscluster.metadata.uid }}"
+    observed_generation: "{{ _redis_kun_rediscluster.metadata.generation }}"
+    condition:
+      type: Healthy
+      message: Cluster ok
+    master: "{{ heal.master.hostname }}"
+    master_ip: "{{ heal.master.address }}"
+    sentinel_ip: "{{ sentinel_service.spec.clusterIP }}"
+    master_count: 1
+    replica_count: "{{ heal.replicas | length }}"
+    sentinel_count: "{{ heal.sentinels | length }}"
+    events: "{{ heal.events }}"
+
+- name: Report a user-fixable failure
+  rediscluster_status:
+    name: "{{ ansible_operator_meta.name }}"
+    namespace: "{{ ansible_operator_meta.namespace }}"
+    condition:
+      type: Failed
+      message: "Secret {{ spec.passwordSecret.name }} has no key {{ spec.passwordSecret.key }}"
+    events:
+      - type: Warning
+        reason: PasswordSecretInvalid
+        message: "Secret {{ spec.passwordSecret.name }} has no key {{ spec.passwordSecret.key }}"
+"""
+
+RETURN = r"""
+status:
+  description: The status after this run (in check mode, the status that would be written).
+  returned: always
+  type: dict
+  sample:
+    conditions:
+      - type: Healthy
+        status: "True"
+        reason: Cluster available
+        message: Cluster ok
+        lastTransitionTime: "2026-01-01T10:00:00Z"
+        lastUpdateTime: "2026-01-01T10:05:00Z"
+    status: Healthy
+    master: redis-cluster-test-0
+    masterIP: 10.244.0.12
+    sentinelIP: 10.96.0.40
+    masterCount: 1
+    replicaCount: 2
+    sentinelCount: 3
+    observedGeneration: 1
+written:
+  description: Whether the status was written (would be, in check mode).
+  returned: always
+  type: bool
+events:
+  description: The Events recorded (would be, in check mode), each with its name.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"name": "test.5f1c0e9a2b7d4c61", "type": "Normal", "reason": "CheckAndHeal", "message": "Cluster ok"}]
+"""
+
+import json
+import socket
+from datetime import UTC, datetime
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.kube_client import MERGE_PATCH, api_client, missing_kubernetes_library
+from ansible.module_utils.rediscluster_conditions import default_reason, next_status, timestamp
+from ansible.module_utils.rediscluster_events import event_name, new_event, repeat_patch
+
+GROUP, VERSION, PLURAL, KIND = "redis.kun", "v1beta1", "redisclusters", "RedisCluster"
+# Another writer between our read and our write makes the conditional write fail; read, merge and try again.
+WRITE_ATTEMPTS = 5
+# The option names of the status fields other than the conditions.
+STATUS_FIELDS = {
+    "master": "master",
+    "master_ip": "masterIP",
+    "sentinel_ip": "sentinelIP",
+    "master_count": "masterCount",
+    "replica_count": "replicaCount",
+    "sentinel_count": "sentinelCount",
+    "observed_generation": "observedGeneration",
+}
+
+
+def argument_spec() -> dict:
+    return {
+        "name": {"type": "str", "required": True},
+        "namespace": {"type": "str", "required": True},
+        "uid": {"type": "str"},
+        "condition": {
+            "type": "dict",
+            "required": True,
+            "options": {
+                "type": {"type": "str", "required": True},
+                "status": {"type": "str", "choices": ["True", "False", "Unknown"], "default": "True"},
+                "reason": {"type": "str"},
+                "message": {"type": "str", "default": ""},
+            },
+        },
+        "master": {"type": "str"},
+        "master_ip": {"type": "str"},
+        "sentinel_ip": {"type": "str"},
+        "master_count": {"type": "int"},
+        "replica_count": {"type": "int"},
+        "sentinel_count": {"type": "int"},
+        "observed_generation": {"type": "int"},
+        "events": {
+            "type": "list",
+            "elements": "dict",
+            "default": [],
+            "options": {
+                "reason": {"type": "str", "required": True},
+                "message": {"type": "str", "required": True},
+                "type": {"type": "str", "choices": ["Normal", "Warning"], "default": "Normal"},
+            },
+        },
+        "refresh_seconds": {"type": "int", "default": 300},
+        "reporting_instance": {"type": "str", "fallback": (env_fallback, ["POD_NAME"])},
+        "kubeconfig": {"type": "path", "fallback": (env_fallback, ["K8S_AUTH_KUBECONFIG"])},
+        "context": {"type": "str", "fallback": (env_fallback, ["K8S_AUTH_CONTEXT"])},
+    }
+
+
+class StatusWriter:
+    """Reads the RedisCluster and writes its status and Events through the Kubernetes API."""
+
+    def __init__(self, module: AnsibleModule):
+        from kubernetes import client  # only once main() has checked that it is installed
+
+        self.module = module
+        self.params = module.params
+        self.api_exception = client.ApiException
+        api = api_client(self.params["kubeconfig"], self.params["context"])
+        self.custom = client.CustomObjectsApi(api)
+        self.core = client.CoreV1Api(api)
+
+    def run(self) -> None:
+        now = datetime.now(UTC)
+        condition = dict(self.params["condition"])
+        condition["reason"] = condition["reason"] or default_reason(condition["type"])
+        fields = {field: self.params[option] for option, field in STATUS_FIELDS.items()}
+        for _attempt in range(WRITE_ATTEMPTS):
+            owner = self._read()
+            current = owner.get("status") or {}
+            desired = next_status(current, condition, fields, now, self.params["refresh_seconds"])
+            if desired is None or self.module.check_mode or self._write(owner, desired):
+                break
+        else:
+            self._fail(f"status not written: it changed under us {WRITE_ATTEMPTS} times in a row")
+        events = [self._record(owner, event, timestamp(now)) for event in self.params["events"]]
+        self.module.exit_json(
+            changed=desired is not None or bool(events),
+            status=desired or current,
+            written=desired is not None,
+            events=[event for event in events if event],
+            diff={"before": current, "after": desired or current},
+        )
+
+    def _read(self) -> dict:
+        try:
+            owner = self.custom.get_namespaced_custom_object(
+                GROUP, VERSION, self.params["namespace"], PLURAL, self.params["name"]
+            )
+        except self.api_exception as error:
+            self._fail(f"cannot read it: {_cause(error)}")
+        uid = owner["metadata"]["uid"]
+        if self.params["uid"] and uid != self.params["uid"]:
+            self._fail(f"it was replaced during this reconcile (uid {uid}, expected {self.params['uid']}); not written")
+        return owner
+
+    def _write(self, owner: dict, status: dict) -> bool:
+        """Writes `status` unless the object changed since it was read; False on such a conflict."""
+        body = {"metadata": {"resourceVersion": owner["metadata"]["resourceVersion"]}, "status": status}
+        try:
+            self.custom.patch_namespaced_custom_object_status(
+                GROUP, VERSION, self.params["namespace"], PLURAL, self.params["name"], body, _content_type=MERGE_PATCH
+            )
+        except self.api_exception as error:
+            if error.status == 409:
+                return False
+            self._fail(f"cannot write its status: {_cause(error)}")
+        return True
+
+    def _record(self, owner: dict, event: dict, stamp: str) -> dict | None:
+        """Records `event` on the owner (a new Event, or one more count of the same one); None if that failed.
+
+        Kubernetes treats Events as best effort, and so does this: a failure is a warning, the status stays written.
+        """
+        owner_ref = {
+            "apiVersion": owner["apiVersion"],
+            "kind": owner["kind"],
+            "name": owner["metadata"]["name"],
+            "namespace": owner["metadata"]["namespace"],
+            "uid": owner["metadata"]["uid"],
+        }
+        name = event_name(owner_ref, event)
+        recorded = {"name": name, **event}
+        if self.module.check_mode:
+            return recorded
+        namespace = owner_ref["namespace"]
+        instance = self.params["reporting_instance"] or socket.gethostname()
+        try:
+            try:
+                existing = self.core.read_namespaced_event(name, namespace)
+            except self.api_exception as error:
+                if error.status != 404:
+                    raise
+                try:
+                    self.core.create_namespaced_event(namespace, new_event(owner_ref, event, stamp, instance))
+                    return recorded
+                except self.api_exception as create_error:
+                    if create_error.status != 409:  # else created meanwhile: count this one on it
+                        raise
+                    existing = self.core.read_namespaced_event(name, namespace)
+            self.core.patch_namespaced_event(
+                name, namespace, repeat_patch(existing.count, stamp), _content_type=MERGE_PATCH
+            )
+        except self.api_exception as error:
+            self.module.warn(f"Event {event['reason']} on {self._what()} not recorded: {_cause(error)}")
+            return None
+        return recorded
+
+    def _what(self) -> str:
+        return f"RedisCluster {self.params['namespace']}/{self.params['name']}"
+
+    def _fail(self, problem: str) -> None:
+        self.module.fail_json(msg=f"{self._what()}: {problem}")
+
+
+def _cause(error) -> str:
+    """The API server's own message (its Status body), else the HTTP status."""
+    try:
+        return json.loads(error.body)["message"]
+    except (TypeError, ValueError, KeyError):
+        return f"{error.status} {error.reason}"
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    if missing_kubernetes_library():
+        module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(missing_kubernetes_library()))
+    StatusWriter(module).run()
+
+
+if __name__ == "__main__":
+    main()
