@@ -104,10 +104,13 @@ def _is_valid_leaf(pki_dir: Path, leaf: Leaf, ca_cert: x509.Certificate) -> bool
     cert = loaded[1]
     try:
         cert.verify_directly_issued_by(ca_cert)
-        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except (ValueError, TypeError, InvalidSignature, x509.ExtensionNotFound):
+    except (ValueError, TypeError, InvalidSignature):
         return False
-    return cert.subject == leaf.subject and set(names) == set(leaf.alternative_names)
+    try:
+        names = set(cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
+    except x509.ExtensionNotFound:
+        names = set()
+    return cert.subject == leaf.subject and names == set(leaf.alternative_names)
 
 
 def _issue(pki_dir: Path, leaf: Leaf, ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate) -> None:

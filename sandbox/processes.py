@@ -30,8 +30,24 @@ def start(
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a terminal's Ctrl-C or hang-up must not reach the sandbox
         )
+    _wait_for_command_line(process.pid)
     pid_file.write_text(f"{process.pid}\n")
     return process.pid
+
+
+def _wait_for_command_line(pid: int) -> None:
+    """Return once pid shows its own command line, or has exited.
+
+    Popen returns as soon as the exec has begun and the kernel fills in the new command line a moment later; until
+    then nothing would recognise the process as the sandbox's.
+    """
+    while is_alive(pid):
+        try:
+            if Path(f"/proc/{pid}/cmdline").read_bytes():
+                return
+        except OSError:
+            return
+        time.sleep(0.001)
 
 
 def running_pid(pid_file: Path, state_dir: Path) -> int | None:
