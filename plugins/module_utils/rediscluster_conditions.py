@@ -49,7 +49,8 @@ def set_condition(conditions: Sequence[Mapping], condition: Mapping, stamp: str)
     """
     previous = next((entry for entry in conditions if entry["type"] == condition["type"]), None)
     if previous is not None and _same(previous, condition):
-        entry = dict(previous)
+        # Set again: nothing to record while it is the newest; brought back to the front, it is the newest again.
+        entry = dict(previous) if previous is conditions[0] else {**previous, "lastUpdateTime": stamp}
     else:
         status_changed = previous is None or previous.get("status") != condition["status"]
         entry = {
