@@ -145,8 +145,9 @@ def sentinel_view(
 
 
 def _known_peer(fields: dict[str, str]) -> KnownPeer:
+    # Only s_down: "disconnected" is also the brief state of a peer Sentinel has just discovered.
     flags = set(fields.get("flags", "").split(","))
-    return KnownPeer(fields.get("ip", ""), int(fields.get("port", 0)), down=bool(flags & {"s_down", "disconnected"}))
+    return KnownPeer(fields.get("ip", ""), int(fields.get("port", 0)), down="s_down" in flags)
 
 
 def _replica_link(fields: dict[str, str]) -> ReplicaLink:

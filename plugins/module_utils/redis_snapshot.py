@@ -87,7 +87,7 @@ class KnownPeer:
 
     host: str
     port: int
-    down: bool = False  # flagged s_down or disconnected by that Sentinel
+    down: bool = False  # flagged s_down by that Sentinel
 
 
 @dataclass(frozen=True)
