@@ -1,0 +1,138 @@
+"""The API server accepts every reference manifest unchanged and rejects bad specs with messages that say why.
+
+Each manifest goes through `kubectl apply --dry-run=server`, as a user would apply it: the server defaults and
+validates it (schema, CEL rules, strict field validation) without storing anything.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.e2e.rediscluster_api import REPO_ROOT, install_crd, kubectl
+
+pytestmark = pytest.mark.e2e
+
+# The reference's manifests (the repository's copy in examples/ once it has one, else the shared originals) and this
+# repository's samples.
+REFERENCE_EXAMPLES = REPO_ROOT / "examples" if (REPO_ROOT / "examples").is_dir() else Path("/work/shared/examples")
+EXAMPLES = sorted(REFERENCE_EXAMPLES.glob("*.yaml")) + sorted((REPO_ROOT / "config/samples").glob("redis_*.yaml"))
+BASIC = {"apiVersion": "redis.kun/v1beta1", "kind": "RedisCluster", "metadata": {"name": "test"}, "spec": {"size": 3}}
+
+
+@pytest.fixture(scope="module")
+def kubeconfig(sandbox_kubeconfig: Path) -> Path:
+    install_crd(sandbox_kubeconfig)
+    return sandbox_kubeconfig
+
+
+def dry_run(kubeconfig: Path, manifest: str) -> tuple[bool, str, dict]:
+    """(accepted, kubectl's error output, the object as the server would store it)."""
+    result = kubectl(kubeconfig, "apply", "--dry-run=server", "-n", "default", "-o", "json", "-f", "-", stdin=manifest)
+    return result.returncode == 0, result.stderr, json.loads(result.stdout) if result.returncode == 0 else {}
+
+
+def with_spec(**spec) -> str:
+    manifest = copy.deepcopy(BASIC)
+    manifest["spec"].update(spec)
+    return yaml.safe_dump(manifest)
+
+
+def test_the_seven_reference_manifests_are_all_here():
+    assert len(list(REFERENCE_EXAMPLES.glob("*.yaml"))) == 7, REFERENCE_EXAMPLES
+
+
+@pytest.mark.parametrize("example", [pytest.param(path, id=path.name) for path in EXAMPLES])
+def test_every_reference_manifest_is_accepted_unchanged(kubeconfig, example):
+    accepted, error, _ = dry_run(kubeconfig, example.read_text())
+    assert accepted, error
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        pytest.param(with_spec(size=2), "size must be 1 or at least 3 (0 means the default 3)", id="size-2"),
+        pytest.param(with_spec(size=-1), "size must be 1 or at least 3", id="size-negative"),
+        pytest.param(with_spec(sentinel={"replicas": 2}), "sentinel.replicas must be at least 3", id="sentinels-2"),
+        pytest.param(
+            yaml.safe_dump({**BASIC, "metadata": {"name": "a" * 49}}),
+            "metadata.name must be at most 48 characters",
+            id="name-49-characters",
+        ),
+        pytest.param(
+            with_spec(config={"hz": "10", "replicaof": "10.0.0.1 6379"}),
+            "config must not set a directive the operator manages",
+            id="operator-owned-config-key",
+        ),
+        pytest.param(with_spec(config={"Dir": "/tmp"}), "config must not set", id="config-key-in-capitals"),
+        pytest.param(with_spec(config={"hz": 10}), 'spec.config.hz: Invalid value: "integer"', id="unquoted-number"),
+        pytest.param(
+            with_spec(storage={"persistentVolumeClaim": {"spec": {"resources": {"requests": {"storage": "abc"}}}}}),
+            'spec.storage.persistentVolumeClaim.spec.resources.requests.storage: Invalid value: "abc"',
+            id="malformed-storage-quantity",
+        ),
+        pytest.param(
+            with_spec(storage={"persistentVolumeClaim": {"spec": {"accessModes": ["ReadWriteOnce"]}}}),
+            "storage.persistentVolumeClaim.spec.resources.requests.storage is required",
+            id="claim-without-size",
+        ),
+        pytest.param(
+            with_spec(password="x", passwordSecret={"name": "redis-auth"}),
+            "set either password or passwordSecret, not both",
+            id="two-passwords",
+        ),
+        pytest.param(
+            with_spec(sentinel={"replicas": 3, "quorum": 4}),
+            "sentinel.quorum cannot exceed the number of Sentinels",
+            id="quorum-above-sentinels",
+        ),
+        pytest.param(
+            with_spec(minReplicasToWrite=3), "minReplicasToWrite must be less than size", id="min-replicas-unreachable"
+        ),
+        pytest.param(
+            with_spec(sentinel={"customConfig": ["monitor other 10.0.0.1 6379 2"]}),
+            "sentinel.customConfig must not set monitor",
+            id="sentinel-monitor-line",
+        ),
+        pytest.param(with_spec(sise=3), 'unknown field "spec.sise"', id="misspelt-field"),
+    ],
+)
+def test_bad_specs_are_rejected_with_a_clear_message(kubeconfig, manifest, message):
+    accepted, error, _ = dry_run(kubeconfig, manifest)
+    assert not accepted
+    assert message in error
+
+
+@pytest.mark.parametrize(
+    ("manifest", "field", "stored"),
+    [
+        pytest.param(with_spec(size=0), "size", 0, id="size-0-kept-it-means-3"),
+        pytest.param(yaml.safe_dump({**BASIC, "spec": {}}), "size", 3, id="absent-size-is-3"),
+        pytest.param(yaml.safe_dump({k: v for k, v in BASIC.items() if k != "spec"}), "size", 3, id="no-spec-at-all"),
+        pytest.param(with_spec(size=1), "size", 1, id="single-node"),
+        pytest.param(with_spec(), "image", "redis:5.0.4-alpine", id="redis-image"),
+        pytest.param(with_spec(), "sentinel.image", "redis:5.0.4-alpine", id="sentinel-image"),
+        pytest.param(with_spec(sentinel={"replicas": 0}), "sentinel.replicas", 0, id="sentinels-0-kept-it-means-3"),
+        pytest.param(with_spec(passwordSecret={"name": "auth"}), "passwordSecret.key", "password", id="secret-key"),
+        pytest.param(with_spec(password=None), "password", None, id="null-password-means-none"),
+    ],
+)
+def test_accepted_specs_are_stored_with_the_reference_defaults(kubeconfig, manifest, field, stored):
+    accepted, error, stored_object = dry_run(kubeconfig, manifest)
+    assert accepted, error
+    value = stored_object["spec"]
+    for key in field.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    assert value == stored
+
+
+def test_kubectl_explain_documents_the_fields(kubeconfig):
+    explained = kubectl(kubeconfig, "explain", "rediscluster.spec.sentinel")
+    assert explained.returncode == 0, explained.stderr
+    for field in ("replicas", "customConfig", "quorum", "downAfterMilliseconds", "failoverTimeout", "parallelSyncs"):
+        assert field in explained.stdout
+    assert "Sentinels that must agree a master is down" in explained.stdout
