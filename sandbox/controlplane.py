@@ -41,7 +41,7 @@ def up(state_dir: str | os.PathLike | None = None) -> Path:
             _clear(sandbox)
             running = {}
         elif "kubelet" not in running:
-            _stop_leftovers(sandbox, keep=running.values())  # a dead kubelet's pods are orphans
+            _remove_pods(sandbox)  # a dead kubelet's pods are orphans; the next kubelet starts them again
         started = {}
         try:
             _start_missing(sandbox, running, started)
@@ -59,8 +59,6 @@ def up(state_dir: str | os.PathLike | None = None) -> Path:
 def down(state_dir: str | os.PathLike | None = None) -> None:
     """Stop every component (the kubelet first, so that it stops its pods) and remove all but the certificates."""
     sandbox = Sandbox.from_env(state_dir)
-    if not sandbox.state_dir.is_dir():
-        return
     with _locked(sandbox):
         running = _running(sandbox)
         for name in reversed(COMPONENTS):
@@ -231,17 +229,17 @@ def _wait(sandbox: Sandbox, alive: dict[str, int], what: str, condition: Callabl
         time.sleep(POLL_SECONDS)
 
 
-def _stop_leftovers(sandbox: Sandbox, keep=()) -> None:
-    """Stop every process of this sandbox or in a pod's namespace except keep; remove namespaces, links, mounts."""
-    keep = set(keep)
-    leftovers = [pid for pid in processes.find(sandbox.state_dir, network.pod_netns_inodes()) if pid not in keep]
-    processes.stop(leftovers, grace_seconds=STOP_SECONDS)
+def _remove_pods(sandbox: Sandbox) -> None:
+    """Stop every process in a pod's network namespace; remove the namespaces, veth links, bridge and mounts."""
+    processes.stop(processes.find(None, network.pod_netns_inodes()), grace_seconds=STOP_SECONDS)
     network.teardown(sandbox.state_dir)
 
 
 def _clear(sandbox: Sandbox) -> None:
     """Remove everything of this sandbox but its certificates: processes, network, mounts and files."""
-    _stop_leftovers(sandbox)
+    leftovers = processes.find(sandbox.state_dir, network.pod_netns_inodes())
+    processes.stop(leftovers, grace_seconds=STOP_SECONDS)
+    network.teardown(sandbox.state_dir)
     still_mounted = network.mounts_under(sandbox.state_dir)
     if still_mounted:  # removing files through a mount would delete what it shows from elsewhere
         raise SandboxError(f"{still_mounted[0]} is still mounted; unmount it and run `python -m sandbox down` again")

@@ -90,8 +90,8 @@ def belongs_to(pid: int, state_dir: Path) -> bool:
     return named or (f"{cwd}/".startswith(inside) and not has_terminal)
 
 
-def find(state_dir: Path, netns_inodes: Iterable[int] = ()) -> list[int]:
-    """Every live process that belongs to the sandbox in state_dir or runs in one of the given network namespaces."""
+def find(state_dir: Path | None, netns_inodes: Iterable[int] = ()) -> list[int]:
+    """Every live process that belongs to the sandbox in state_dir (if given) or runs in one of netns_inodes."""
     netns_inodes = set(netns_inodes)
     spared = _self_and_ancestors()
     found = []
@@ -99,7 +99,8 @@ def find(state_dir: Path, netns_inodes: Iterable[int] = ()) -> list[int]:
         if not entry.name.isdigit() or int(entry.name) in spared:
             continue
         pid = int(entry.name)
-        if (belongs_to(pid, state_dir) or _netns_inode(pid) in netns_inodes) and is_alive(pid):
+        ours = _netns_inode(pid) in netns_inodes or (state_dir is not None and belongs_to(pid, state_dir))
+        if ours and is_alive(pid):
             found.append(pid)
     return found
 
