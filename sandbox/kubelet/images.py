@@ -3,7 +3,9 @@ image on the short list below that maps to binaries installed on the host.
 
 Mapped images (any tag or digest):
   redis, library/redis, docker.io/library/redis, bitnami/redis  -> `redis-server` (the image's entrypoint behaviour:
-      args that start with an executable name, e.g. `redis-sentinel /etc/sentinel.conf`, run that executable instead)
+      args that start with an executable name, e.g. `redis-sentinel /etc/sentinel.conf`, run that executable instead).
+      The official image's binaries are built with protected mode off by default; the host's are not, so
+      redis-server and redis-sentinel from a redis image get `--protected-mode no` (before the user's options).
 Any other image runs only when the container gives `command`; `command[0]` (or the mapped executable) is looked up on
 the host PATH, so busybox- or debian-like containers can use `sh`, `sleep`, `redis-cli` and so on.
 """
@@ -35,14 +37,21 @@ class NotRunnable(Exception):
 def container_argv(image: str, command: list[str] | None, args: list[str] | None) -> list[str]:
     """The argv a container runs, from its image, command and args (Kubernetes' command/args over ENTRYPOINT/CMD)."""
     args = list(args or [])
+    redis_image = bool(REDIS_IMAGE.match(image or ""))
     if command:
-        return list(command) + args
-    if REDIS_IMAGE.match(image or ""):
+        argv = list(command) + args
+    elif redis_image:
         # The redis image's entrypoint runs its first argument when that is a program, else redis-server with it.
-        if args and not args[0].startswith("-") and not args[0].endswith(".conf"):
-            return args
-        return ["redis-server", *args]
-    raise NotRunnable("ImageNotInSandbox", f"image {image!r} is not mapped to host binaries; {MAPPED_IMAGES_HELP}")
+        argv = (
+            args if args and not args[0].startswith("-") and not args[0].endswith(".conf") else ["redis-server", *args]
+        )
+    else:
+        raise NotRunnable("ImageNotInSandbox", f"image {image!r} is not mapped to host binaries; {MAPPED_IMAGES_HELP}")
+    if redis_image and argv[0].rsplit("/", 1)[-1] in ("redis-server", "redis-sentinel"):
+        # After the config file (which must come first) and before the user's options, so those still win.
+        position = 2 if len(argv) > 1 and not argv[1].startswith("-") else 1
+        argv[position:position] = ["--protected-mode", "no"]
+    return argv
 
 
 def resolve_executable(argv0: str, path: str) -> str:

@@ -6,16 +6,24 @@ from sandbox.kubelet.images import NotRunnable, container_argv, resolve_executab
 
 pytestmark = pytest.mark.unit
 
+UNPROTECTED = ["--protected-mode", "no"]  # the official image's built-in default
+
 
 @pytest.mark.parametrize(
     ("image", "command", "args", "argv"),
     [
-        ("redis:7", None, None, ["redis-server"]),
-        ("docker.io/library/redis:7.2-alpine", None, ["--port", "6380"], ["redis-server", "--port", "6380"]),
-        ("redis", None, ["/etc/redis/redis.conf"], ["redis-server", "/etc/redis/redis.conf"]),
-        ("redis:7", None, ["redis-sentinel", "/s.conf"], ["redis-sentinel", "/s.conf"]),
-        ("bitnami/redis:7.2", None, None, ["redis-server"]),
-        ("redis:7", ["redis-sentinel"], ["/s.conf"], ["redis-sentinel", "/s.conf"]),
+        ("redis:7", None, None, ["redis-server", *UNPROTECTED]),
+        (
+            "docker.io/library/redis:7.2-alpine",
+            None,
+            ["--port", "6380"],
+            ["redis-server", *UNPROTECTED, "--port", "6380"],
+        ),
+        ("redis", None, ["/etc/redis/redis.conf"], ["redis-server", "/etc/redis/redis.conf", *UNPROTECTED]),
+        ("redis:7", None, ["redis-sentinel", "/s.conf"], ["redis-sentinel", "/s.conf", *UNPROTECTED]),
+        ("bitnami/redis:7.2", None, None, ["redis-server", *UNPROTECTED]),
+        ("redis:7", ["redis-sentinel"], ["/s.conf"], ["redis-sentinel", "/s.conf", *UNPROTECTED]),
+        ("redis:7", ["sh", "-c"], ["redis-server"], ["sh", "-c", "redis-server"]),
         ("busybox:1.36", ["sh", "-c"], ["sleep 1"], ["sh", "-c", "sleep 1"]),
         ("anything/at-all:latest", ["sleep", "10"], None, ["sleep", "10"]),
     ],
