@@ -1,0 +1,242 @@
+"""rediscluster_status on a real API server: one status write per reconcile, none when nothing is new, Events counted.
+
+The module runs as the role runs it, through Ansible with this repository's ansible.cfg. Writes are counted with a
+watch on the RedisCluster: every write is one MODIFIED event, and a marker annotation written after the module has
+finished closes the count, so no test waits for a quiet period.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from kubernetes import client, config, watch
+
+from tests.e2e.rediscluster_api import REPO_ROOT, install_crd, kubectl, scratch_namespace
+
+pytestmark = pytest.mark.e2e
+
+GROUP, VERSION, PLURAL = "redis.kun", "v1beta1", "redisclusters"
+MARK = "test.redis.kun/mark"
+BOOTSTRAP = {"type": "Creating", "message": "Bootstrap redis cluster"}
+HEALTHY = {"type": "Healthy", "message": "Cluster ok"}
+OBSERVED = {
+    "master": "redis-cluster-test-0",
+    "master_ip": "10.244.0.12",
+    "sentinel_ip": "10.96.0.40",
+    "master_count": 1,
+    "replica_count": 2,
+    "sentinel_count": 3,
+}
+
+
+@pytest.fixture(scope="module")
+def kubeconfig(sandbox_kubeconfig: Path) -> Path:
+    install_crd(sandbox_kubeconfig)
+    return sandbox_kubeconfig
+
+
+@pytest.fixture(scope="module")
+def namespace(kubeconfig: Path):
+    with scratch_namespace(kubeconfig, "status-module") as name:
+        yield name
+
+
+@pytest.fixture(scope="module")
+def apis(kubeconfig: Path) -> tuple[client.CustomObjectsApi, client.CoreV1Api]:
+    api_client = config.new_client_from_config(str(kubeconfig))
+    return client.CustomObjectsApi(api_client), client.CoreV1Api(api_client)
+
+
+@pytest.fixture
+def cluster(apis, namespace) -> dict:
+    """A new RedisCluster with no status yet."""
+    custom, _ = apis
+    body = {
+        "apiVersion": f"{GROUP}/{VERSION}",
+        "kind": "RedisCluster",
+        "metadata": {"name": f"status-{uuid.uuid4().hex[:6]}", "namespace": namespace},
+        "spec": {"size": 3},
+    }
+    return custom.create_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, body)
+
+
+def run_status(kubeconfig: Path, cluster: dict, *, check: bool = False, **options) -> dict:
+    """The module's result for `cluster`, run by `ansible` as a task of the role would be."""
+    args = {
+        "name": cluster["metadata"]["name"],
+        "namespace": cluster["metadata"]["namespace"],
+        "uid": cluster["metadata"]["uid"],
+        "kubeconfig": str(kubeconfig),
+        **options,
+    }
+    command = [
+        str(Path(sys.executable).with_name("ansible")),
+        "localhost",
+        "--inventory=localhost,",
+        "--connection=local",
+        f"--extra-vars=ansible_python_interpreter={sys.executable}",
+        "--module-name=rediscluster_status",
+        f"--args={json.dumps(args)}",
+        "--diff",
+        *(["--check"] if check else []),
+    ]
+    env = {
+        **os.environ,
+        "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
+        "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
+        "ANSIBLE_STDOUT_CALLBACK": "json",
+    }
+    ran = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
+    try:
+        (task,) = json.loads(ran.stdout)["plays"][0]["tasks"]
+    except (ValueError, KeyError, IndexError) as error:
+        raise AssertionError(f"ansible gave no result ({error}):\n{ran.stdout}\n{ran.stderr}") from error
+    return task["hosts"]["localhost"]
+
+
+def read(apis, cluster: dict) -> dict:
+    custom, _ = apis
+    metadata = cluster["metadata"]
+    return custom.get_namespaced_custom_object(GROUP, VERSION, metadata["namespace"], PLURAL, metadata["name"])
+
+
+def writes_during(apis, cluster: dict, action) -> tuple[int, object]:
+    """How many times `action()` wrote the RedisCluster (its status included), and what it returned."""
+    custom, _ = apis
+    metadata = cluster["metadata"]
+    start = read(apis, cluster)["metadata"]["resourceVersion"]
+    outcome = action()
+    mark = uuid.uuid4().hex
+    custom.patch_namespaced_custom_object(
+        GROUP, VERSION, metadata["namespace"], PLURAL, metadata["name"], {"metadata": {"annotations": {MARK: mark}}}
+    )
+    writes = 0
+    stream = watch.Watch().stream(
+        custom.list_namespaced_custom_object,
+        GROUP,
+        VERSION,
+        metadata["namespace"],
+        PLURAL,
+        field_selector=f"metadata.name={metadata['name']}",
+        resource_version=start,
+        timeout_seconds=60,
+    )
+    for event in stream:
+        if event["object"]["metadata"].get("annotations", {}).get(MARK) == mark:
+            return writes, outcome
+        writes += event["type"] == "MODIFIED"
+    raise AssertionError("the marker write never came through the watch")
+
+
+def events_of(apis, cluster: dict) -> dict[str, client.CoreV1Event]:
+    _, core = apis
+    listed = core.list_namespaced_event(
+        cluster["metadata"]["namespace"], field_selector=f"involvedObject.uid={cluster['metadata']['uid']}"
+    )
+    return {event.message: event for event in listed.items}
+
+
+def test_a_reconcile_writes_the_status_once_and_a_repeat_writes_nothing(kubeconfig, apis, cluster):
+    def reconcile() -> dict:
+        return run_status(kubeconfig, cluster, condition=BOOTSTRAP, observed_generation=1)
+
+    writes, first = writes_during(apis, cluster, reconcile)
+    assert writes == 1
+    assert (first["changed"], first["written"]) == (True, True)
+    status = read(apis, cluster)["status"]
+    assert status == first["status"]
+    assert (status["status"], status["observedGeneration"]) == ("Creating", 1)
+    (condition,) = status["conditions"]
+    assert (condition["type"], condition["status"], condition["reason"]) == ("Creating", "True", "Creating")
+
+    writes, repeat = writes_during(apis, cluster, reconcile)
+    assert writes == 0
+    assert (repeat["changed"], repeat["written"]) == (False, False)
+    assert read(apis, cluster)["status"] == status
+
+
+def test_a_new_generation_is_recorded_as_observed(kubeconfig, apis, cluster):
+    run_status(kubeconfig, cluster, condition=HEALTHY, observed_generation=1)
+    custom, _ = apis
+    metadata = cluster["metadata"]
+    resized = custom.patch_namespaced_custom_object(
+        GROUP, VERSION, metadata["namespace"], PLURAL, metadata["name"], {"spec": {"size": 5}}
+    )
+    assert resized["metadata"]["generation"] == 2
+    result = run_status(kubeconfig, cluster, condition=HEALTHY, observed_generation=2)
+    assert result["written"]
+    assert read(apis, cluster)["status"]["observedGeneration"] == 2
+
+
+def test_a_condition_that_becomes_true_supersedes_the_previous_one(kubeconfig, apis, cluster):
+    run_status(kubeconfig, cluster, condition=BOOTSTRAP)
+    run_status(kubeconfig, cluster, condition=HEALTHY, **OBSERVED)
+    status = read(apis, cluster)["status"]
+    assert [(entry["type"], entry["status"], entry["reason"]) for entry in status["conditions"]] == [
+        ("Healthy", "True", "Cluster available"),
+        ("Creating", "False", "Superseded"),
+    ]
+    assert {key: status[key] for key in ("status", "master", "masterIP", "sentinelIP")} == {
+        "status": "Healthy",
+        "master": OBSERVED["master"],
+        "masterIP": OBSERVED["master_ip"],
+        "sentinelIP": OBSERVED["sentinel_ip"],
+    }
+    assert (status["masterCount"], status["replicaCount"], status["sentinelCount"]) == (1, 2, 3)
+
+
+def test_kubectl_shows_size_status_and_master(kubeconfig, cluster):
+    run_status(kubeconfig, cluster, condition=HEALTHY, **OBSERVED)
+    name, namespace = cluster["metadata"]["name"], cluster["metadata"]["namespace"]
+    listed = kubectl(kubeconfig, "get", "rediscluster", name, "--namespace", namespace)
+    header, row = listed.stdout.splitlines()
+    assert header.split() == ["NAME", "SIZE", "STATUS", "MASTER", "AGE"]
+    assert row.split()[:4] == [name, "3", "Healthy", OBSERVED["master"]]
+    waited = kubectl(kubeconfig, "wait", "--for=condition=Healthy", f"rediscluster/{name}", "-n", namespace)
+    assert waited.returncode == 0, waited.stderr
+
+
+def test_a_repeated_event_is_counted_on_one_object(kubeconfig, apis, cluster):
+    heal = {"type": "Normal", "reason": "CheckAndHeal", "message": "replica 10.244.0.13 now follows the master"}
+    failover = {"type": "Warning", "reason": "Failover", "message": "master 10.244.0.12 unreachable"}
+    run_status(kubeconfig, cluster, condition=HEALTHY, events=[heal])
+    run_status(kubeconfig, cluster, condition=HEALTHY, events=[heal, failover])
+    events = events_of(apis, cluster)
+    assert set(events) == {heal["message"], failover["message"]}
+    repeated = events[heal["message"]]
+    assert (repeated.count, repeated.type, repeated.reason) == (2, "Normal", "CheckAndHeal")
+    assert repeated.last_timestamp >= repeated.first_timestamp
+    assert (repeated.involved_object.kind, repeated.involved_object.name) == (
+        "RedisCluster",
+        cluster["metadata"]["name"],
+    )
+    assert (repeated.source.component, repeated.reporting_component) == ("redis-kun-operator", "redis-kun-operator")
+    assert (events[failover["message"]].count, events[failover["message"]].type) == (1, "Warning")
+
+
+def test_check_mode_reports_what_it_would_do_and_writes_nothing(kubeconfig, apis, cluster):
+    event = {"type": "Normal", "reason": "Creating", "message": "Bootstrap redis cluster"}
+    writes, result = writes_during(
+        apis, cluster, lambda: run_status(kubeconfig, cluster, check=True, condition=BOOTSTRAP, events=[event])
+    )
+    assert writes == 0
+    assert (result["changed"], result["written"]) == (True, True)
+    assert result["status"]["status"] == "Creating"
+    assert (result["diff"]["before"], result["diff"]["after"]) == ({}, result["status"])
+    assert [recorded["reason"] for recorded in result["events"]] == ["Creating"]
+    assert events_of(apis, cluster) == {}
+    assert "status" not in read(apis, cluster)
+
+
+def test_a_cluster_replaced_during_the_reconcile_is_not_written(kubeconfig, apis, cluster):
+    earlier_object = {**cluster, "metadata": {**cluster["metadata"], "uid": "uid-of-a-deleted-one"}}
+    result = run_status(kubeconfig, earlier_object, condition=HEALTHY)
+    assert result.get("failed")
+    assert "was replaced during this reconcile" in result["msg"]
+    assert "status" not in read(apis, cluster)
