@@ -95,7 +95,7 @@ def test_every_reference_manifest_is_accepted_unchanged(kubeconfig, example):
         ),
         pytest.param(
             with_spec(sentinel={"customConfig": ["monitor other 10.0.0.1 6379 2"]}),
-            "sentinel.customConfig must not set monitor",
+            'sentinel.customConfig entries must be "<setting> <number>"',
             id="sentinel-monitor-line",
         ),
         pytest.param(with_spec(sise=3), 'unknown field "spec.sise"', id="misspelt-field"),
@@ -119,6 +119,12 @@ def test_bad_specs_are_rejected_with_a_clear_message(kubeconfig, manifest, messa
         pytest.param(with_spec(sentinel={"replicas": 0}), "sentinel.replicas", 0, id="sentinels-0-kept-it-means-3"),
         pytest.param(with_spec(passwordSecret={"name": "auth"}), "passwordSecret.key", "password", id="secret-key"),
         pytest.param(with_spec(password=None), "password", None, id="null-password-means-none"),
+        pytest.param(
+            with_spec(sentinel={"customConfig": ["down-after-milliseconds 3000", "quorum 2"]}),
+            "sentinel.customConfig",
+            ["down-after-milliseconds 3000", "quorum 2"],
+            id="reference-sentinel-tuning",
+        ),
     ],
 )
 def test_accepted_specs_are_stored_with_the_reference_defaults(kubeconfig, manifest, field, stored):

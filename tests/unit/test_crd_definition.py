@@ -14,7 +14,9 @@ from ansible.module_utils.redis_config_plan import REFUSED_KEYS, canonical_key
 
 pytestmark = pytest.mark.unit
 
-CRD = Path(__file__).resolve().parents[2] / "config" / "crd" / "bases" / "redis.kun_redisclusters.yaml"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CRD = REPO_ROOT / "config" / "crd" / "bases" / "redis.kun_redisclusters.yaml"
+ROLE_VARS = REPO_ROOT / "roles" / "rediscluster" / "vars" / "main.yml"
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +59,11 @@ def test_config_refuses_exactly_the_keys_redis_config_set_refuses(version):
     keys = set(re.findall(r"'([a-z-]+)'", rule["rule"]))
     assert {canonical_key(key) for key in keys} == set(REFUSED_KEYS)
     assert all(key in rule["message"] for key in REFUSED_KEYS), "the message names every refused key"
+
+
+def test_sentinel_custom_config_takes_the_settings_the_role_understands(version):
+    sentinel = version["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]["sentinel"]
+    (rule,) = sentinel["properties"]["customConfig"]["x-kubernetes-validations"]
+    settings = re.search(r"\^\(([a-z|-]+)\)", rule["rule"]).group(1).split("|")
+    understood = yaml.safe_load(ROLE_VARS.read_text())["rediscluster_sentinel_custom_settings"]
+    assert sorted(settings) == sorted(understood)
