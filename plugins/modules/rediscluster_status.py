@@ -199,7 +199,10 @@ from ansible.module_utils.kube_client import MERGE_PATCH, api_client, missing_ku
 from ansible.module_utils.rediscluster_conditions import default_reason, next_status, timestamp
 from ansible.module_utils.rediscluster_events import event_name, new_event, repeat_patch
 
-GROUP, VERSION, PLURAL, KIND = "redis.kun", "v1beta1", "redisclusters", "RedisCluster"
+# The RedisCluster resource (config/crd).
+GROUP = "redis.kun"
+VERSION = "v1beta1"
+PLURAL = "redisclusters"
 # Another writer between our read and our write makes the conditional write fail; read, merge and try again.
 WRITE_ATTEMPTS = 5
 # The option names of the status fields other than the conditions.
