@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from ansible.module_utils.redis_planner import Action, Event, Plan
-from ansible.module_utils.redis_snapshot import RedisNodeView, Snapshot
+from ansible.module_utils.redis_snapshot import KnownPeer, RedisNodeView, Snapshot
 
 
 def heal_result(
@@ -57,15 +57,24 @@ def health(snapshot: Snapshot, plan: Plan) -> tuple[bool, str]:
     syncing = [node.name for node in replicas if not node.master_link_up]
     if syncing:
         return False, f"replicas not in sync with {master.name}: {', '.join(syncing)}"
+    wanted_replicas = {node.name for node in replicas}
     for sentinel in snapshot.sentinels:
-        if len(sentinel.replicas) != len(replicas) or len(sentinel.sentinels) != len(snapshot.sentinels) - 1:
+        seen_replicas = {_known_as(snapshot.node_at(p.host, p.port), p) for p in sentinel.replicas}
+        seen_sentinels = {_known_as(snapshot.sentinel_at(p.host, p.port), p) for p in sentinel.sentinels}
+        wanted_sentinels = {other.name for other in snapshot.sentinels if other is not sentinel}
+        if seen_replicas != wanted_replicas or seen_sentinels != wanted_sentinels:
             return False, (
-                f"Sentinel {sentinel.name} sees {len(sentinel.replicas)} of {len(replicas)} replicas and "
-                f"{len(sentinel.sentinels)} of {len(snapshot.sentinels) - 1} other Sentinels"
+                f"Sentinel {sentinel.name} sees replicas {sorted(seen_replicas)} and Sentinels "
+                f"{sorted(seen_sentinels)}, wanted {sorted(wanted_replicas)} and {sorted(wanted_sentinels)}"
             )
     return True, (
         f"Cluster ok: master {master.name}, {len(replicas)} replicas in sync, {len(snapshot.sentinels)} Sentinels agree"
     )
+
+
+def _known_as(process, peer: KnownPeer) -> str:
+    """The name of the process a Sentinel's entry designates, or the entry itself when it designates none."""
+    return process.name if process is not None else f"{peer.host}:{peer.port}"
 
 
 def _endpoint(node: RedisNodeView) -> dict:

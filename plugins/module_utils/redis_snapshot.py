@@ -69,8 +69,8 @@ class RedisNodeView:
 
     @property
     def has_data(self) -> bool:
-        """A node that never replicated and holds no key is empty; anything else carries history worth keeping."""
-        return self.dbsize > 0 or self.offset > 0
+        """Keys, not replication history: a replica of an empty master has an offset but nothing worth keeping."""
+        return self.dbsize > 0
 
     def replicates_from(self, master: Endpoint) -> bool:
         return (

@@ -40,7 +40,7 @@ def test_healthy_group() -> None:
         (Snapshot((master(0), replica(1, 0), replica(2, "10.9.9.9:1")), SENTINELS), "1 corrections pending: replicate"),
         (
             Snapshot((master(0), replica(1, 0), replica(2, 0)), (sentinel(0, 0, replicas=(1,)), *SENTINELS[1:])),
-            "sees 1 of 2 replicas",
+            "sees replicas ['10.0.0.1:6379'] and Sentinels",
         ),
     ],
 )
