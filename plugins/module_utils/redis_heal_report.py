@@ -30,7 +30,7 @@ def heal_result(
         "master": _endpoint(master) if master else None,
         "master_source": plan.master_source,
         "replicas": [_replica(node, master) for node in snapshot.reachable_nodes if master and node is not master],
-        "unreachable": [
+        "unreachable_members": [
             {"name": process.name, "error": process.error}
             for process in (*snapshot.nodes, *snapshot.sentinels)
             if not process.reachable

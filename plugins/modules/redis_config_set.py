@@ -67,8 +67,10 @@ nodes:
   type: list
   elements: dict
   sample: [{"name": "10.0.0.11:6379", "changed": {"hz": {"before": "10", "after": "12"}}, "rewritten": true}]
-unreachable:
-  description: Nodes that did not answer, each with the cause; nothing is changed on them.
+unreachable_members:
+  description:
+    - Nodes that did not answer, each with the cause; nothing is changed on them.
+    - Not named C(unreachable), a key Ansible would read as "the host running the module is unreachable".
   returned: always
   type: list
   elements: dict
@@ -121,7 +123,7 @@ def run(module: AnsibleModule) -> None:
         changed=any(entry["changed"] for entry in report),
         desired=desired,
         nodes=report,
-        unreachable=[{"name": node.endpoint.name, "error": node.error} for node in live if not node.reachable],
+        unreachable_members=[{"name": node.endpoint.name, "error": node.error} for node in live if not node.reachable],
     )
 
 

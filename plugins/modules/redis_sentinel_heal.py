@@ -107,8 +107,10 @@ replicas:
   returned: always
   type: list
   elements: dict
-unreachable:
-  description: Nodes and Sentinels that did not answer, each with the cause.
+unreachable_members:
+  description:
+    - Nodes and Sentinels that did not answer, each with the cause.
+    - Not named C(unreachable), a key Ansible would read as "the host running the module is unreachable".
   returned: always
   type: list
   elements: dict

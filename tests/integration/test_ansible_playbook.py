@@ -11,6 +11,7 @@ import pytest
 
 from tests.integration.conftest import PASSWORD, heal
 from tests.integration.playbook_runner import REPO_ROOT, run_playbook
+from tests.integration.redis_processes import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -38,6 +39,23 @@ PLAYBOOK = """\
       until: topology.healthy
       retries: 60
       delay: 1
+
+    - name: Report a member that does not answer without failing the host
+      redis_sentinel_heal:
+        group: "{{ group }}"
+        nodes: "{{ redis_nodes + [{'address': '127.0.0.1', 'port': dead_port}] }}"
+        sentinels: "{{ redis_sentinels }}"
+        password: "{{ redis_password }}"
+        down_after_milliseconds: 1000
+        failover_timeout: 3000
+      check_mode: true
+      register: with_dead_member
+
+    - name: The dead member is reported, the group is not healthy
+      ansible.builtin.assert:
+        that:
+          - with_dead_member.unreachable_members | map(attribute='name') | list == ['127.0.0.1:' ~ dead_port]
+          - not with_dead_member.healthy
 """
 
 
@@ -50,6 +68,7 @@ def test_a_playbook_configures_and_heals_a_group(make_group, tmp_path: Path) -> 
         "redis_nodes": [node.endpoint for node in group.nodes],
         "redis_sentinels": [sentinel.endpoint for sentinel in group.sentinels],
         "redis_password": PASSWORD,
+        "dead_port": free_port(),
     }
     run = run_playbook(playbook, variables)
     assert run.returncode == 0, run.stdout + run.stderr

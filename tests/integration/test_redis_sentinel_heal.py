@@ -149,8 +149,8 @@ def test_unreachable_processes_are_reported_without_a_traceback(healthy_group: R
     group.sentinels[2].kill()
     result = heal(group)
     assert result["healthy"] is False
-    assert {entry["name"] for entry in result["unreachable"]} == {group.nodes[2].name, group.sentinels[2].name}
-    assert all(entry["error"] for entry in result["unreachable"])
+    assert {entry["name"] for entry in result["unreachable_members"]} == {group.nodes[2].name, group.sentinels[2].name}
+    assert all(entry["error"] for entry in result["unreachable_members"])
     assert result["message"].startswith("unreachable: ")
 
 
