@@ -190,6 +190,7 @@ events:
   sample: [{"name": "test.5f1c0e9a2b7d4c61", "type": "Normal", "reason": "CheckAndHeal", "message": "Cluster ok"}]
 """
 
+import contextlib
 import json
 import socket
 from datetime import UTC, datetime
@@ -198,6 +199,10 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible.module_utils.kube_client import MERGE_PATCH, api_client, missing_kubernetes_library
 from ansible.module_utils.rediscluster_conditions import default_reason, next_status, timestamp
 from ansible.module_utils.rediscluster_events import event_name, new_event, repeat_patch
+
+# main() reports a missing kubernetes library before anything uses these.
+with contextlib.suppress(ImportError):
+    from kubernetes.client import ApiException, CoreV1Api, CustomObjectsApi
 
 # The RedisCluster resource (config/crd).
 GROUP = "redis.kun"
@@ -260,14 +265,11 @@ class StatusWriter:
     """Reads the RedisCluster and writes its status and Events through the Kubernetes API."""
 
     def __init__(self, module: AnsibleModule):
-        from kubernetes import client  # only once main() has checked that it is installed
-
         self.module = module
         self.params = module.params
-        self.api_exception = client.ApiException
         api = api_client(self.params["kubeconfig"], self.params["context"])
-        self.custom = client.CustomObjectsApi(api)
-        self.core = client.CoreV1Api(api)
+        self.custom = CustomObjectsApi(api)
+        self.core = CoreV1Api(api)
 
     def run(self) -> None:
         now = datetime.now(UTC)
@@ -282,12 +284,17 @@ class StatusWriter:
                 break
         else:
             self._fail(f"status not written: it changed under us {WRITE_ATTEMPTS} times in a row")
-        events = [self._record(owner, event, timestamp(now)) for event in self.params["events"]]
+        involved = {
+            "apiVersion": owner["apiVersion"],
+            "kind": owner["kind"],
+            **{key: owner["metadata"][key] for key in ("name", "namespace", "uid")},
+        }
+        recorded = [event for event in self.params["events"] if self._record(involved, event, timestamp(now))]
         self.module.exit_json(
-            changed=desired is not None or bool(events),
+            changed=desired is not None or bool(recorded),
             status=desired or current,
             written=desired is not None,
-            events=[event for event in events if event],
+            events=[{"name": event_name(involved, event), **event} for event in recorded],
             diff={"before": current, "after": desired or current},
         )
 
@@ -296,7 +303,7 @@ class StatusWriter:
             owner = self.custom.get_namespaced_custom_object(
                 GROUP, VERSION, self.params["namespace"], PLURAL, self.params["name"]
             )
-        except self.api_exception as error:
+        except ApiException as error:
             self._fail(f"cannot read it: {_cause(error)}")
         uid = owner["metadata"]["uid"]
         if self.params["uid"] and uid != self.params["uid"]:
@@ -310,50 +317,46 @@ class StatusWriter:
             self.custom.patch_namespaced_custom_object_status(
                 GROUP, VERSION, self.params["namespace"], PLURAL, self.params["name"], body, _content_type=MERGE_PATCH
             )
-        except self.api_exception as error:
+        except ApiException as error:
             if error.status == 409:
                 return False
             self._fail(f"cannot write its status: {_cause(error)}")
         return True
 
-    def _record(self, owner: dict, event: dict, stamp: str) -> dict | None:
-        """Records `event` on the owner (a new Event, or one more count of the same one); None if that failed.
+    def _record(self, involved: dict, event: dict, stamp: str) -> bool:
+        """Records one occurrence of `event` (nothing in check mode); False if the API refused it.
 
         Kubernetes treats Events as best effort, and so does this: a failure is a warning, the status stays written.
         """
-        owner_ref = {
-            "apiVersion": owner["apiVersion"],
-            "kind": owner["kind"],
-            "name": owner["metadata"]["name"],
-            "namespace": owner["metadata"]["namespace"],
-            "uid": owner["metadata"]["uid"],
-        }
-        name = event_name(owner_ref, event)
-        recorded = {"name": name, **event}
         if self.module.check_mode:
-            return recorded
-        namespace = owner_ref["namespace"]
-        instance = self.params["reporting_instance"] or socket.gethostname()
+            return True
         try:
-            try:
-                existing = self.core.read_namespaced_event(name, namespace)
-            except self.api_exception as error:
-                if error.status != 404:
-                    raise
-                try:
-                    self.core.create_namespaced_event(namespace, new_event(owner_ref, event, stamp, instance))
-                    return recorded
-                except self.api_exception as create_error:
-                    if create_error.status != 409:  # else created meanwhile: count this one on it
-                        raise
-                    existing = self.core.read_namespaced_event(name, namespace)
-            self.core.patch_namespaced_event(
-                name, namespace, repeat_patch(existing.count, stamp), _content_type=MERGE_PATCH
-            )
-        except self.api_exception as error:
+            self._count(involved, event, stamp)
+        except ApiException as error:
             self.module.warn(f"Event {event['reason']} on {self._what()} not recorded: {_cause(error)}")
-            return None
-        return recorded
+            return False
+        return True
+
+    def _count(self, involved: dict, event: dict, stamp: str) -> None:
+        """Creates the Event, or adds one to the count of the same Event recorded earlier."""
+        name, namespace = event_name(involved, event), involved["namespace"]
+        try:
+            existing = self.core.read_namespaced_event(name, namespace)
+        except ApiException as error:
+            if error.status != 404:
+                raise
+            try:
+                self.core.create_namespaced_event(namespace, new_event(involved, event, stamp, self._instance()))
+                return
+            except ApiException as create_error:
+                if create_error.status != 409:
+                    raise
+                existing = self.core.read_namespaced_event(name, namespace)  # created meanwhile: count on it
+        patch = repeat_patch(existing.count, stamp)
+        self.core.patch_namespaced_event(name, namespace, patch, _content_type=MERGE_PATCH)
+
+    def _instance(self) -> str:
+        return self.params["reporting_instance"] or socket.gethostname()
 
     def _what(self) -> str:
         return f"RedisCluster {self.params['namespace']}/{self.params['name']}"
