@@ -1,0 +1,28 @@
+"""RedisCluster manifests for scenarios the reference examples do not cover, in the reference's style."""
+
+from __future__ import annotations
+
+import yaml
+
+
+def rediscluster(name: str = "test", **spec) -> str:
+    """A cluster-scoped RedisCluster (served by the session's cluster-wide operator) with the given spec."""
+    return yaml.safe_dump(
+        {
+            "apiVersion": "redis.kun/v1beta1",
+            "kind": "RedisCluster",
+            "metadata": {"name": name, "annotations": {"redis.kun/scope": "cluster-scoped"}},
+            "spec": {"size": 3, **spec},
+        }
+    )
+
+
+def persistent(keep_after_deletion: bool) -> dict:
+    """The `storage` of a cluster whose data lives in claims of the default StorageClass."""
+    return {
+        "keepAfterDeletion": keep_after_deletion,
+        "persistentVolumeClaim": {
+            "metadata": {"name": "data"},
+            "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "100Mi"}}},
+        },
+    }

@@ -1,0 +1,59 @@
+"""A RedisCluster's life in a test: apply a manifest, wait until it is what it should be, delete it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.kube import Kube, wait_for
+from tests.e2e.redis_view import ClusterView
+
+BOOTSTRAP_TIMEOUT = 300  # seconds; pods are processes, but the 2-core machine runs three nodes and the operator
+
+
+def apply_manifest(kube: Kube, manifest: Path | str, namespace: str) -> None:
+    """kubectl apply, unchanged: a file path, or the manifest's text."""
+    if isinstance(manifest, Path):
+        kube.kubectl("apply", "-n", namespace, "-f", str(manifest))
+    else:
+        kube.kubectl("apply", "-n", namespace, "-f", "-", stdin=manifest)
+
+
+def wait_healthy(
+    kube: Kube,
+    namespace: str,
+    name: str,
+    *,
+    size: int = 3,
+    sentinels: int = 3,
+    password: str | None = None,
+    timeout: float = BOOTSTRAP_TIMEOUT,
+) -> ClusterView:
+    """Wait until the operator reports the current spec Healthy and the processes agree; the final view."""
+
+    def healthy() -> ClusterView:
+        cluster = kube.rediscluster(namespace, name)
+        status = cluster.get("status") or {}
+        newest = (status.get("conditions") or [{}])[0]
+        assert status.get("observedGeneration") == cluster["metadata"]["generation"], "spec not reconciled yet"
+        assert status.get("status") == "Healthy", f"status {status.get('status')}: {newest.get('message')}"
+        view = ClusterView(kube, namespace, name, password)
+        problems = view.problems(size, sentinels)
+        assert not problems, "; ".join(problems)
+        return view
+
+    return wait_for(healthy, timeout, f"RedisCluster {namespace}/{name} to be Healthy with {size} nodes")
+
+
+def printed_row(kube: Kube, namespace: str, name: str) -> list[str]:
+    """The row `kubectl get rediscluster` prints (NAME SIZE STATUS ...)."""
+    return kube.kubectl("get", "rediscluster", name, "-n", namespace, "--no-headers").split()
+
+
+def delete_cluster(kube: Kube, namespace: str, name: str) -> None:
+    """Delete a RedisCluster and wait until its pods are gone (the garbage collector removes everything it owns)."""
+    kube.kubectl("delete", "rediscluster", name, "-n", namespace, "--ignore-not-found", "--wait=true")
+    wait_for(
+        lambda: not kube.pods(namespace, f"app.kubernetes.io/instance={name}"),
+        180,
+        f"the pods of {namespace}/{name} to be gone",
+    )
