@@ -12,9 +12,16 @@ import io
 import json
 from pathlib import Path
 
+import ansible.module_utils
 from ansible.module_utils import basic
 
-MODULES = Path(__file__).resolve().parents[2] / "plugins" / "modules"
+PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
+MODULES = PLUGINS / "modules"
+
+# Modules import their shared code as ansible.module_utils.<name> (Ansible's convention for the module_utils folder
+# named in ansible.cfg); the same imports must work here, under pytest or not (the benchmark).
+if str(PLUGINS / "module_utils") not in ansible.module_utils.__path__:
+    ansible.module_utils.__path__.append(str(PLUGINS / "module_utils"))
 
 
 def run_module(name: str, args: dict, *, check_mode: bool = False) -> dict:
