@@ -54,6 +54,7 @@ class PodWorker(threading.Thread):
         if not self.init_containers:
             for container in self.containers:
                 container.set_waiting("ContainerCreating")
+        self._continue_restart_counts(pod)
         self.volumes = PodVolumes(
             pod,
             self.dir / "volumes",
@@ -72,6 +73,18 @@ class PodWorker(threading.Thread):
         self._dirty = True
         self._removed = False
         self._was_stopped = False
+
+    def _continue_restart_counts(self, pod: dict) -> None:
+        """A pod that already ran (before a kubelet restart) counts its next start as a restart, as kubelets do."""
+        status = pod.get("status", {})
+        reported = {
+            s["name"]: s for s in (status.get("initContainerStatuses") or []) + (status.get("containerStatuses") or [])
+        }
+        for container in self.init_containers + self.containers:
+            previous = reported.get(container.name, {})
+            if "waiting" not in previous.get("state", {"waiting": {}}) or previous.get("lastState"):
+                container.starts = 1
+                container.restart_count = previous.get("restartCount", 0)
 
     # --- events from the kubelet ---------------------------------------------------------------------------------
 
