@@ -167,3 +167,20 @@ def test_the_shared_group_name_mymaster_is_refused(make_group) -> None:
     result = run_module("redis_sentinel_heal", group.heal_args(group="mymaster"))
     assert result["failed"] is True
     assert "mymaster" in result["msg"]
+
+
+def test_stable_hostnames_are_announced_to_and_by_sentinels(make_group) -> None:
+    group = make_group()
+    with_hostnames = {
+        "nodes": [{**node.endpoint, "hostname": "localhost"} for node in group.nodes],
+        "sentinels": [{**sentinel.endpoint, "hostname": "localhost"} for sentinel in group.sentinels],
+    }
+    heal_until_healthy(group, **with_hostnames)
+    for node in group.nodes:
+        assert node.client().config_get("replica-announce-ip")["replica-announce-ip"] == "localhost"
+    for sentinel in group.sentinels:
+        client = sentinel.client()
+        assert client.execute_command("SENTINEL", "CONFIG", "GET", "resolve-hostnames")["resolve-hostnames"] == "yes"
+        assert {replica["ip"] for replica in client.sentinel_slaves(group.group)} == {"localhost"}
+        assert sentinel_master(sentinel, group) == f"localhost:{group.nodes[0].port}"
+    assert heal(group, **with_hostnames)["changed"] is False
