@@ -104,6 +104,8 @@ class Provisioner:
         annotations = volume["metadata"].get("annotations", {})
         if kind == "DELETED" or annotations.get("pv.kubernetes.io/provisioned-by") != PROVISIONER:
             return
+        if volume["metadata"].get("deletionTimestamp"):
+            return  # already being deleted
         if volume.get("status", {}).get("phase") != "Released":
             return
         if volume["spec"].get("persistentVolumeReclaimPolicy") != "Delete":

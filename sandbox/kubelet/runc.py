@@ -10,6 +10,7 @@ Errors go to stderr (the container log) with exit code 127, as a runtime's would
 import ctypes
 import json
 import os
+import stat
 import sys
 
 CLONE_NEWNS = 0x00020000
@@ -31,12 +32,12 @@ def mount(source: str | None, target: str, flags: int) -> None:
     check(libc.mount(encoded, target.encode(), None, flags, None), f"mount {source} on {target}")
 
 
-def ensure_target(source: str, target: str) -> None:
+def ensure_target(source_is_dir: bool, target: str) -> None:
     """Create a missing mount point: a directory for a directory, an empty file for a file. Missing directories are
     created on the host's filesystem (the root filesystem is shared; the mounts are private)."""
     if os.path.lexists(target):
         return
-    if os.path.isdir(source):
+    if source_is_dir:
         os.makedirs(target, exist_ok=True)
     else:
         os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -52,9 +53,13 @@ def enter(spec: dict) -> None:
     mount(None, "/", MS_REC | MS_PRIVATE)  # nothing mounted here propagates back to the host
     hostname = spec["hostname"].encode()
     check(libc.sethostname(hostname, len(hostname)), "sethostname")
-    for source, target, read_only in spec["mounts"]:
-        ensure_target(source, target)
-        mount(source, target, MS_BIND | MS_REC)
+    # Open every source before mounting anything: a volume mounted over a directory that holds the sandbox's state
+    # (say at /work when the state is in /work/main/.sandbox) would hide the sources of the later mounts.
+    sources = [(os.open(source, os.O_PATH), target, read_only) for source, target, read_only in spec["mounts"]]
+    for fd, target, read_only in sources:
+        ensure_target(stat.S_ISDIR(os.fstat(fd).st_mode), target)
+        mount(f"/proc/self/fd/{fd}", target, MS_BIND | MS_REC)
+        os.close(fd)
         if read_only:
             mount(None, target, MS_BIND | MS_REMOUNT | MS_RDONLY)
     if spec.get("group") is not None:
