@@ -70,11 +70,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"watchrunner: {error}", file=sys.stderr)
         return 2
     os.chdir(Path(args.watches).resolve().parent)  # roles and ansible.cfg are found beside watches.yaml
+    # ansible-runner starts ansible-playbook from PATH: make it the one installed beside this Python.
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     dynamic = DynamicClient(_api_client())
     namespaces = _namespaces()
     controllers = [
         Controller(
-            dynamic, watch, namespaces, dependents, Path(args.workdir), args.max_concurrent_reconciles, args.verbosity
+            client=dynamic,
+            watch=watch,
+            namespaces=namespaces,
+            dependents=dependents,
+            workdir=Path(args.workdir),
+            workers=args.max_concurrent_reconciles,
+            verbosity=args.verbosity,
         )
         for watch in watches
     ]

@@ -1,7 +1,7 @@
 """One run of a watch's role or playbook for one custom resource, through ansible-runner.
 
 The variables hold the whole custom resource, which may carry a password; they are written to a private file that
-exists only while the run lasts, never to the command line or to the kept runner artifacts.
+exists only while the run lasts, never to the command line, to ansible-runner's env/ files or to the kept artifacts.
 """
 
 from __future__ import annotations
@@ -49,7 +49,10 @@ def _failure(runner: Any) -> str:
             result = data.get("res", {})
             message = result.get("msg") or result.get("message") or "failed"
             return f"{data.get('task', 'task')}: {message}"
-    return f"ansible-runner finished with status {runner.status} (rc {runner.rc})"
+    output = runner.stdout.read().strip().splitlines() if runner.stdout else []
+    return (
+        f"ansible-playbook ended with status {runner.status} (rc {runner.rc}): {output[-1] if output else 'no output'}"
+    )
 
 
 def run(
@@ -73,6 +76,7 @@ def run(
             private_data_dir=str(private_dir),
             playbook=_playbook(private_dir, role, playbook),
             extravars=str(vars_file),
+            suppress_env_files=True,  # else ansible-runner copies the variables into env/ of the private dir
             ident=ident,
             rotate_artifacts=max(keep_artifacts, 1),
             quiet=True,

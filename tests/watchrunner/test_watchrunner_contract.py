@@ -35,9 +35,11 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _eventually(check, timeout=60.0, what="condition"):
+def _eventually(check, timeout=60.0, what="condition", process=None):
     deadline = time.monotonic() + timeout
     while True:
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"watchrunner exited with {process.returncode} while waiting for {what}")
         try:
             result = check()
             if result:
@@ -112,7 +114,12 @@ def runner(sandbox_kubeconfig, namespace, tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    yield {"workdir": workdir, "metrics": f"http://127.0.0.1:{metrics_port}/metrics", "log": workdir / "runner.log"}
+    yield {
+        "workdir": workdir,
+        "metrics": f"http://127.0.0.1:{metrics_port}/metrics",
+        "log": workdir / "runner.log",
+        "process": process,
+    }
     process.terminate()
     process.wait(10)
     log.close()
@@ -133,7 +140,9 @@ def test_watch_events_drive_every_reconcile_and_nothing_leaks(apis, namespace, r
     try:
         custom.create_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, widget)
 
-        owned = _eventually(lambda: _config_map(core, namespace, "widget-w1"), what="the owned ConfigMap")
+        owned = _eventually(
+            lambda: _config_map(core, namespace, "widget-w1"), what="the owned ConfigMap", process=runner["process"]
+        )
         assert owned.data == {"colour": "red"}
         assert owned.metadata.owner_references[0].name == "w1"
         finalizers = custom.get_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, "w1")["metadata"]
