@@ -67,6 +67,11 @@ def start_node(node: str, *, state_dir=None) -> None:
     _call("start-node", state_dir, node=node)
 
 
+def container_pid(namespace: str, pod: str, container: str | None = None, *, state_dir=None) -> int:
+    """The host pid of a running container's main process."""
+    return _call("pid", state_dir, namespace=namespace, pod=pod, container=container)["pid"]
+
+
 def exec_in(
     namespace: str, pod: str, argv: list[str], container: str | None = None, *, state_dir=None, timeout: float = 60
 ) -> subprocess.CompletedProcess:

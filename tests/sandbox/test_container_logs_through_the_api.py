@@ -1,0 +1,37 @@
+"""`kubectl logs` reaches the kubelet API through the API server: whole logs, tail, timestamps, and follow."""
+
+import pytest
+
+pytestmark = pytest.mark.sandbox
+
+POD = """
+apiVersion: v1
+kind: Pod
+metadata: {name: talker}
+spec:
+  containers:
+    - name: main
+      image: busybox
+      command: [sh, -c, 'for n in 1 2 3 4 5; do echo "line $n"; done; echo "to stderr" >&2; exec sleep 3600']
+"""
+
+
+def test_kubectl_logs(cluster, namespace):
+    cluster.apply(namespace, POD)
+    cluster.wait_ready(namespace, "talker")
+    cluster.wait_for("all output", lambda: "to stderr" in cluster.kubectl("logs", "-n", namespace, "talker"))
+    lines = cluster.kubectl("logs", "-n", namespace, "talker").splitlines()
+    assert lines[:5] == [f"line {n}" for n in range(1, 6)]
+    assert cluster.kubectl("logs", "-n", namespace, "talker", "--tail=2").splitlines() == ["line 5", "to stderr"]
+    stamped = cluster.kubectl("logs", "-n", namespace, "talker", "--timestamps", "--tail=1").strip()
+    assert stamped.endswith(" to stderr")
+    assert stamped[:4].isdigit() and "T" in stamped.split()[0]
+    limited = cluster.kubectl("logs", "-n", namespace, "talker", "--limit-bytes=6")
+    assert limited == "line 1"
+
+
+def test_previous_logs_of_a_container_that_never_restarted_are_an_error(cluster, namespace):
+    cluster.apply(namespace, POD)
+    cluster.wait_ready(namespace, "talker")
+    with pytest.raises(AssertionError, match="NotFound"):
+        cluster.kubectl("logs", "-n", namespace, "talker", "--previous")
