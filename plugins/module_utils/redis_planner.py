@@ -96,6 +96,18 @@ def newest_histories(snapshot: Snapshot) -> frozenset[str]:
     return frozenset(node.replid for node in reachable) - superseded
 
 
+def restarted_empty(master: RedisNodeView, snapshot: Snapshot) -> bool:
+    """A master with no key and a history of its own, while another reachable node holds data from another history.
+
+    That is a node restarted empty before Sentinel noticed it was gone: following Sentinel would let its replicas
+    resync from it and drop their data, so the data wins (the only case where the Sentinel quorum is overridden).
+    A master that carried on from the other node's history (replid2) is newer, and its emptiness is the truth.
+    """
+    return not master.has_data and any(
+        node.has_data and node.replid not in (master.replid, master.replid2) for node in snapshot.reachable_nodes
+    )
+
+
 @dataclass(frozen=True)
 class _MasterChoice:
     master: RedisNodeView | None
@@ -108,9 +120,9 @@ def _choose_master(snapshot: Snapshot, desired: Desired) -> _MasterChoice:
     if named is not None:
         host, port = named
         node = snapshot.node_at(host, port)
-        if node is not None and node.is_master:
+        if node is not None and node.is_master and not restarted_empty(node, snapshot):
             return _MasterChoice(node, "sentinel quorum")
-        if _sentinel_can_fail_over(snapshot):
+        if (node is None or not node.is_master) and _sentinel_can_fail_over(snapshot):
             # Never fight Sentinel: it is about to replace the master it names (OT #513).
             return _MasterChoice(None, "sentinel quorum", f"waiting for Sentinel to replace the master {host}:{port}")
     candidates = snapshot.reachable_nodes

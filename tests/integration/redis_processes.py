@@ -59,18 +59,18 @@ class RedisProcess:
     def endpoint(self) -> dict:
         return {"address": LOOPBACK, "port": self.port}
 
-    def write_config(self) -> None:
+    def write_config(self, extra: tuple[str, ...] = ()) -> None:
         lines = [f"port {self.port}", f"bind {LOOPBACK}", f"dir {self.dir}", f"logfile {self.dir / 'log'}"]
         if not self.sentinel:
             # No persistence: a killed node comes back empty, as a pod on an emptyDir does.
             lines += ['save ""', "appendonly no", "repl-diskless-sync-delay 0"]
             if self.password:
                 lines += [f"requirepass {self.password}", f"masterauth {self.password}"]
-        self.config_file.write_text("\n".join(lines) + "\n")
+        self.config_file.write_text("\n".join([*lines, *extra]) + "\n")
 
-    def start(self) -> RedisProcess:
+    def start(self, *extra_config: str) -> RedisProcess:
         """Start from a fresh config file: no replicaof, so a restarted node comes up as an empty master."""
-        self.write_config()
+        self.write_config(extra_config)
         command = ["redis-sentinel" if self.sentinel else "redis-server", str(self.config_file)]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(lambda: self.client().ping(), timeout=15, interval=0.05, what=f"{self.name} to answer")

@@ -184,3 +184,21 @@ def test_stable_hostnames_are_announced_to_and_by_sentinels(make_group) -> None:
         assert {replica["ip"] for replica in client.sentinel_slaves(group.group)} == {"localhost"}
         assert sentinel_master(sentinel, group) == f"localhost:{group.nodes[0].port}"
     assert heal(group, **with_hostnames)["changed"] is False
+
+
+def test_a_master_restarted_empty_before_sentinel_noticed_never_wipes_its_replicas(healthy_group: RedisGroup) -> None:
+    group = healthy_group
+    old = group.nodes[0]
+    old.kill()
+    # Back at once, empty, before down-after-milliseconds: Sentinel still names it. The delay holds its replicas'
+    # full resync (which would empty them) long enough for the healer to see who holds the data.
+    old.start("repl-diskless-sync-delay 30")
+
+    result = heal(group)
+    assert result["master"]["name"] != old.name
+    assert [a["kind"] for a in result["actions"]][:3] == ["promote", "replicate", "replicate"]
+    assert "MasterPromoted" in event_reasons(result)
+    heal_until_healthy(group)
+    assert replicates_from(old, group.node(result["master"]["name"]))
+    for node in group.nodes:
+        assert node.client().get("acknowledged") == "write"

@@ -133,6 +133,27 @@ CASES = {
         N0,
         [(SET_MASTERAUTH, N1)],
     ),
+    "quorum master restarted empty before Sentinel noticed: the replica holding the data wins": (
+        Snapshot(
+            (master(0, replid="R", offset=0, keys=0), replica(1, 0, offset=900), replica(2, 0)), healthy_sentinels()
+        ),
+        N2,
+        [
+            (PROMOTE, N2),
+            (REPLICATE, N0),
+            (REPLICATE, N1),
+            (SENTINEL_MONITOR, S0),
+            (SENTINEL_MONITOR, S1),
+            (SENTINEL_MONITOR, S2),
+        ],
+    ),
+    "quorum master emptied by the user (same history as its replicas) stays the master": (
+        Snapshot(
+            (master(0, offset=1200, keys=0), replica(1, 0, offset=1100, keys=5), replica(2, 0)), healthy_sentinels()
+        ),
+        N0,
+        [],
+    ),
     "failover in progress: nothing at all": (
         Snapshot(
             (down_node(0), master(1, replid="B", replid2="A"), replica(2, 0)),
