@@ -1,0 +1,244 @@
+"""One chaos run: a Healthy RedisCluster, a writer through Sentinel, one fault, and what it cost.
+
+Shared by the chaos tests (which check the invariants) and bench/failover.py (which prints the figures).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from sandbox import faults
+from tests.e2e.conftest import Operator
+from tests.e2e.kube import Kube, wait_for
+from tests.e2e.redis_view import ClusterView
+from tests.e2e.rediscluster import wait_healthy
+
+from .workload import PodAddresses, Writer, lost_writes
+
+NAME = "chaos"
+PASSWORD = "chaos-password"
+DOWN_AFTER_MS = 5000
+HEALTHY_TIMEOUT = 240  # seconds from the fault until the RedisCluster must be Healthy again
+WARM_WRITES = 50  # acknowledged writes before the fault, so the gap is measured from a steady state
+
+
+def manifest(size: int = 3) -> str:
+    """A namespaced RedisCluster (served by the test's own operator) with the peers' common Sentinel timing."""
+    return f"""
+apiVersion: redis.kun/v1beta1
+kind: RedisCluster
+metadata:
+  name: {NAME}
+spec:
+  size: {size}
+  password: {PASSWORD}
+  sentinel:
+    downAfterMilliseconds: {DOWN_AFTER_MS}
+    failoverTimeout: 10000
+"""
+
+
+class RestartableOperator:
+    """The chaos cluster's own operator, which scenarios may kill and start again."""
+
+    def __init__(self, kube: Kube, workdir: Path, namespace: str):
+        self._kube, self._workdir, self._namespace = kube, workdir, namespace
+        self._generation = 0
+        self.current: Operator | None = None
+        self.start()
+
+    def start(self) -> None:
+        self._generation += 1
+        workdir = self._workdir / f"run-{self._generation}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.current = Operator(self._kube, workdir, watch_namespace=self._namespace)
+
+    def kill(self) -> None:
+        """SIGKILL, wherever the reconcile is: no cleanup, as when a node dies under the operator."""
+        operator, self.current = self.current, None
+        operator.process.kill()
+        operator.process.wait()
+        Operator.running.remove(operator)
+
+    def stop(self) -> None:
+        if self.current is not None:
+            self.current.stop()
+            self.current = None
+
+
+@dataclass
+class Context:
+    kube: Kube
+    namespace: str
+    operator: RestartableOperator
+    view: ClusterView  # the Healthy cluster just before the fault
+
+    @property
+    def master(self) -> str:
+        """The master's pod name, as the Sentinels name it."""
+        return self.view.master_by_sentinels().split(".", 1)[0]
+
+    def node_of(self, pod: str) -> str:
+        return self._pod(pod).spec.node_name
+
+    def _pod(self, pod: str):
+        return self.kube.core.read_namespaced_pod(pod, self.namespace)
+
+    def sentinels_name_another_master(self, old: str, timeout: float = 60) -> str:
+        def moved() -> str | None:
+            view = ClusterView(self.kube, self.namespace, NAME, PASSWORD)
+            answers = set()
+            for member in view.sentinels:
+                try:
+                    answer = view.sentinel(member).execute_command("SENTINEL", "get-master-addr-by-name", view.group)
+                    answers.add(answer[0].split(".", 1)[0] if answer else None)
+                except Exception:  # a Sentinel that does not answer has no say
+                    continue
+            return next(iter(answers)) if len(answers) == 1 and old not in answers and None not in answers else None
+
+        return wait_for(moved, timeout, f"the Sentinels to name a master other than {old}", interval=0.2)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    scenario: str
+    unavailable_seconds: float
+    healthy_after_seconds: float
+    acknowledged: int
+    lost: list[int]
+    failures: int
+    divergent_write_won: bool  # a write the isolated old master took survived its return
+
+
+Scenario = Callable[[Context], None]
+
+
+def kill_master_process(ctx: Context) -> None:
+    faults.crash(ctx.namespace, ctx.master, "redis")
+
+
+def delete_master_pod(ctx: Context) -> None:
+    ctx.kube.core.delete_namespaced_pod(ctx.master, ctx.namespace)
+
+
+def freeze_master(ctx: Context) -> None:
+    """SIGSTOP past down-after-milliseconds, then SIGCONT: the old master wakes up as a stale master."""
+    master = ctx.master
+    faults.freeze(ctx.namespace, master, "redis")
+    try:
+        ctx.sentinels_name_another_master(master)
+        time.sleep(1)  # let the promotion settle, so the old master wakes into a cluster that has moved on
+    finally:
+        faults.thaw(ctx.namespace, master, "redis")
+
+
+def isolate_master(ctx: Context) -> None:
+    """Cut the master off; clients on its side must be refused (min-replicas-to-write), and whatever it accepted
+    before refusing must never win once it is back."""
+    master = ctx.master
+    faults.cut_network(ctx.namespace, master)
+    try:
+        ctx.sentinels_name_another_master(master)
+
+        def refused() -> bool:
+            answer = faults.exec_in(
+                ctx.namespace, master, ["redis-cli", "--no-auth-warning", "-a", PASSWORD, "SET", "chaos:divergent", "1"]
+            )
+            return "NOREPLICAS" in answer.stdout + answer.stderr
+
+        wait_for(refused, 60, "the isolated master to refuse writes", interval=0.5)
+    finally:
+        faults.heal_network(ctx.namespace, master)
+
+
+def stop_master_node(ctx: Context) -> None:
+    master = ctx.master
+    node = ctx.node_of(master)
+    faults.stop_node(node)
+    try:
+        ctx.sentinels_name_another_master(master)
+    finally:
+        faults.start_node(node)
+
+
+def delete_all_sentinel_pods(ctx: Context) -> None:
+    ctx.kube.core.delete_collection_namespaced_pod(
+        ctx.namespace, label_selector=f"app.kubernetes.io/instance={NAME},app.kubernetes.io/component=sentinel"
+    )
+
+
+def delete_every_pod(ctx: Context) -> None:
+    ctx.kube.core.delete_collection_namespaced_pod(ctx.namespace, label_selector=f"app.kubernetes.io/instance={NAME}")
+
+
+def operator_down_during_failover(ctx: Context) -> None:
+    """OT #513: the operator is away while Sentinel fails over, and must not point replicas at the old master."""
+    master = ctx.master
+    ctx.operator.kill()
+    faults.crash(ctx.namespace, master, "redis")
+    ctx.sentinels_name_another_master(master)
+    ctx.operator.start()
+
+
+def kill_operator_mid_reconcile(ctx: Context, times: int = 3) -> None:
+    """Kill the operator at a random moment of a reconcile that changes live config, then let a new one finish."""
+    for attempt in range(times):
+        ctx.kube.patch_rediscluster(ctx.namespace, NAME, {"spec": {"config": {"hz": str(10 + attempt + 1)}}})
+        time.sleep(random.uniform(0.2, 4.0))
+        ctx.operator.kill()
+        ctx.operator.start()
+
+
+def rolling_change(ctx: Context) -> None:
+    """A change that restarts every Redis pod: replicas first, then a planned failover, then the old master."""
+    limits = {"cpu": f"{random.choice([401, 402, 403, 404])}m", "memory": "300Mi"}
+    ctx.kube.patch_rediscluster(ctx.namespace, NAME, {"spec": {"resources": {"limits": limits}}})
+
+
+QUICK = [kill_master_process, delete_master_pod, isolate_master, operator_down_during_failover]
+ALL = [
+    kill_master_process,
+    delete_master_pod,
+    stop_master_node,
+    freeze_master,
+    isolate_master,
+    delete_all_sentinel_pods,
+    delete_every_pod,
+    operator_down_during_failover,
+    kill_operator_mid_reconcile,
+    rolling_change,
+]
+
+
+def run(kube: Kube, namespace: str, operator: RestartableOperator, scenario: Scenario) -> Outcome:
+    """Fault a Healthy cluster under a Sentinel-discovering writer; wait for Healthy; count what was lost."""
+    view = wait_healthy(kube, namespace, NAME, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
+    addresses = PodAddresses(kube, namespace, NAME)
+    writer = Writer(addresses, view.group, PASSWORD)
+    writer.start()
+    try:
+        wait_for(lambda: len(writer.log.acknowledged) >= WARM_WRITES, 60, "the writer to warm up", interval=0.2)
+        fault = time.monotonic()
+        scenario(Context(kube, namespace, operator, view))
+        view = wait_healthy(kube, namespace, NAME, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
+        healthy_after = time.monotonic() - fault
+        settled = len(writer.log.acknowledged) + WARM_WRITES
+        wait_for(lambda: len(writer.log.acknowledged) >= settled, 60, "writes to flow again", interval=0.2)
+    finally:
+        log = writer.stop()
+    with closing(view.master_node()) as master:
+        divergent_write_won = bool(master.exists("chaos:divergent"))
+    return Outcome(
+        scenario=scenario.__name__,
+        divergent_write_won=divergent_write_won,
+        unavailable_seconds=log.longest_gap_after(fault),
+        healthy_after_seconds=healthy_after,
+        acknowledged=len(log.acknowledged),
+        lost=lost_writes(log, view.master_node),
+        failures=log.failures,
+    )
