@@ -15,13 +15,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-from kubernetes import client, config, watch
+from kubernetes import client, watch
 
-from tests.e2e.rediscluster_api import REPO_ROOT, install_crd, kubectl, scratch_namespace
+from tests.e2e.kube import GROUP, PLURAL, REPO_ROOT, VERSION, Kube
 
 pytestmark = pytest.mark.e2e
 
-GROUP, VERSION, PLURAL = "redis.kun", "v1beta1", "redisclusters"
 MARK = "test.redis.kun/mark"
 BOOTSTRAP = {"type": "Creating", "message": "Bootstrap redis cluster"}
 HEALTHY = {"type": "Healthy", "message": "Cluster ok"}
@@ -35,44 +34,25 @@ OBSERVED = {
 }
 
 
-@pytest.fixture(scope="module")
-def kubeconfig(sandbox_kubeconfig: Path) -> Path:
-    install_crd(sandbox_kubeconfig)
-    return sandbox_kubeconfig
-
-
-@pytest.fixture(scope="module")
-def namespace(kubeconfig: Path):
-    with scratch_namespace(kubeconfig, "status-module") as name:
-        yield name
-
-
-@pytest.fixture(scope="module")
-def apis(kubeconfig: Path) -> tuple[client.CustomObjectsApi, client.CoreV1Api]:
-    api_client = config.new_client_from_config(str(kubeconfig))
-    return client.CustomObjectsApi(api_client), client.CoreV1Api(api_client)
-
-
 @pytest.fixture
-def cluster(apis, namespace) -> dict:
-    """A new RedisCluster with no status yet."""
-    custom, _ = apis
+def cluster(kube: Kube, crd, namespace: str) -> dict:
+    """A new RedisCluster with no status yet (no operator runs in these tests)."""
     body = {
         "apiVersion": f"{GROUP}/{VERSION}",
         "kind": "RedisCluster",
-        "metadata": {"name": f"status-{uuid.uuid4().hex[:6]}", "namespace": namespace},
+        "metadata": {"name": "test", "namespace": namespace},
         "spec": {"size": 3},
     }
-    return custom.create_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, body)
+    return kube.custom.create_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, body)
 
 
-def run_status(kubeconfig: Path, cluster: dict, *, check: bool = False, **options) -> dict:
+def run_status(kube: Kube, cluster: dict, *, check: bool = False, **options) -> dict:
     """The module's result for `cluster`, run by `ansible` as a task of the role would be."""
     args = {
         "name": cluster["metadata"]["name"],
         "namespace": cluster["metadata"]["namespace"],
         "uid": cluster["metadata"]["uid"],
-        "kubeconfig": str(kubeconfig),
+        "kubeconfig": str(kube.kubeconfig),
         **options,
     }
     command = [
@@ -100,25 +80,20 @@ def run_status(kubeconfig: Path, cluster: dict, *, check: bool = False, **option
     return task["hosts"]["localhost"]
 
 
-def read(apis, cluster: dict) -> dict:
-    custom, _ = apis
-    metadata = cluster["metadata"]
-    return custom.get_namespaced_custom_object(GROUP, VERSION, metadata["namespace"], PLURAL, metadata["name"])
+def read(kube: Kube, cluster: dict) -> dict:
+    return kube.rediscluster(cluster["metadata"]["namespace"], cluster["metadata"]["name"])
 
 
-def writes_during(apis, cluster: dict, action) -> tuple[int, object]:
+def writes_during(kube: Kube, cluster: dict, action) -> tuple[int, object]:
     """How many times `action()` wrote the RedisCluster (its status included), and what it returned."""
-    custom, _ = apis
     metadata = cluster["metadata"]
-    start = read(apis, cluster)["metadata"]["resourceVersion"]
+    start = read(kube, cluster)["metadata"]["resourceVersion"]
     outcome = action()
     mark = uuid.uuid4().hex
-    custom.patch_namespaced_custom_object(
-        GROUP, VERSION, metadata["namespace"], PLURAL, metadata["name"], {"metadata": {"annotations": {MARK: mark}}}
-    )
+    kube.patch_rediscluster(metadata["namespace"], metadata["name"], {"metadata": {"annotations": {MARK: mark}}})
     writes = 0
     stream = watch.Watch().stream(
-        custom.list_namespaced_custom_object,
+        kube.custom.list_namespaced_custom_object,
         GROUP,
         VERSION,
         metadata["namespace"],
@@ -134,50 +109,45 @@ def writes_during(apis, cluster: dict, action) -> tuple[int, object]:
     raise AssertionError("the marker write never came through the watch")
 
 
-def events_of(apis, cluster: dict) -> dict[str, client.CoreV1Event]:
-    _, core = apis
-    listed = core.list_namespaced_event(
+def events_of(kube: Kube, cluster: dict) -> dict[str, client.CoreV1Event]:
+    listed = kube.core.list_namespaced_event(
         cluster["metadata"]["namespace"], field_selector=f"involvedObject.uid={cluster['metadata']['uid']}"
     )
     return {event.message: event for event in listed.items}
 
 
-def test_a_reconcile_writes_the_status_once_and_a_repeat_writes_nothing(kubeconfig, apis, cluster):
+def test_a_reconcile_writes_the_status_once_and_a_repeat_writes_nothing(kube, cluster):
     def reconcile() -> dict:
-        return run_status(kubeconfig, cluster, condition=BOOTSTRAP, observed_generation=1)
+        return run_status(kube, cluster, condition=BOOTSTRAP, observed_generation=1)
 
-    writes, first = writes_during(apis, cluster, reconcile)
+    writes, first = writes_during(kube, cluster, reconcile)
     assert writes == 1
     assert (first["changed"], first["written"]) == (True, True)
-    status = read(apis, cluster)["status"]
+    status = read(kube, cluster)["status"]
     assert status == first["status"]
     assert (status["status"], status["observedGeneration"]) == ("Creating", 1)
     (condition,) = status["conditions"]
     assert (condition["type"], condition["status"], condition["reason"]) == ("Creating", "True", "Creating")
 
-    writes, repeat = writes_during(apis, cluster, reconcile)
+    writes, repeat = writes_during(kube, cluster, reconcile)
     assert writes == 0
     assert (repeat["changed"], repeat["written"]) == (False, False)
-    assert read(apis, cluster)["status"] == status
+    assert read(kube, cluster)["status"] == status
 
 
-def test_a_new_generation_is_recorded_as_observed(kubeconfig, apis, cluster):
-    run_status(kubeconfig, cluster, condition=HEALTHY, observed_generation=1)
-    custom, _ = apis
-    metadata = cluster["metadata"]
-    resized = custom.patch_namespaced_custom_object(
-        GROUP, VERSION, metadata["namespace"], PLURAL, metadata["name"], {"spec": {"size": 5}}
-    )
-    assert resized["metadata"]["generation"] == 2
-    result = run_status(kubeconfig, cluster, condition=HEALTHY, observed_generation=2)
+def test_a_new_generation_is_recorded_as_observed(kube, cluster):
+    run_status(kube, cluster, condition=HEALTHY, observed_generation=1)
+    kube.patch_rediscluster(cluster["metadata"]["namespace"], cluster["metadata"]["name"], {"spec": {"size": 5}})
+    assert read(kube, cluster)["metadata"]["generation"] == 2
+    result = run_status(kube, cluster, condition=HEALTHY, observed_generation=2)
     assert result["written"]
-    assert read(apis, cluster)["status"]["observedGeneration"] == 2
+    assert read(kube, cluster)["status"]["observedGeneration"] == 2
 
 
-def test_a_condition_that_becomes_true_supersedes_the_previous_one(kubeconfig, apis, cluster):
-    run_status(kubeconfig, cluster, condition=BOOTSTRAP)
-    run_status(kubeconfig, cluster, condition=HEALTHY, **OBSERVED)
-    status = read(apis, cluster)["status"]
+def test_a_condition_that_becomes_true_supersedes_the_previous_one(kube, cluster):
+    run_status(kube, cluster, condition=BOOTSTRAP)
+    run_status(kube, cluster, condition=HEALTHY, **OBSERVED)
+    status = read(kube, cluster)["status"]
     assert [(entry["type"], entry["status"], entry["reason"]) for entry in status["conditions"]] == [
         ("Healthy", "True", "Cluster available"),
         ("Creating", "False", "Superseded"),
@@ -191,23 +161,21 @@ def test_a_condition_that_becomes_true_supersedes_the_previous_one(kubeconfig, a
     assert (status["masterCount"], status["replicaCount"], status["sentinelCount"]) == (1, 2, 3)
 
 
-def test_kubectl_shows_size_status_and_master(kubeconfig, cluster):
-    run_status(kubeconfig, cluster, condition=HEALTHY, **OBSERVED)
+def test_kubectl_shows_size_status_and_master(kube, cluster):
+    run_status(kube, cluster, condition=HEALTHY, **OBSERVED)
     name, namespace = cluster["metadata"]["name"], cluster["metadata"]["namespace"]
-    listed = kubectl(kubeconfig, "get", "rediscluster", name, "--namespace", namespace)
-    header, row = listed.stdout.splitlines()
+    header, row = kube.kubectl("get", "rediscluster", name, "--namespace", namespace).splitlines()
     assert header.split() == ["NAME", "SIZE", "STATUS", "MASTER", "AGE"]
     assert row.split()[:4] == [name, "3", "Healthy", OBSERVED["master"]]
-    waited = kubectl(kubeconfig, "wait", "--for=condition=Healthy", f"rediscluster/{name}", "-n", namespace)
-    assert waited.returncode == 0, waited.stderr
+    kube.kubectl("wait", "--for=condition=Healthy", f"rediscluster/{name}", "-n", namespace, "--timeout=30s")
 
 
-def test_a_repeated_event_is_counted_on_one_object(kubeconfig, apis, cluster):
+def test_a_repeated_event_is_counted_on_one_object(kube, cluster):
     heal = {"type": "Normal", "reason": "CheckAndHeal", "message": "replica 10.244.0.13 now follows the master"}
     failover = {"type": "Warning", "reason": "Failover", "message": "master 10.244.0.12 unreachable"}
-    run_status(kubeconfig, cluster, condition=HEALTHY, events=[heal])
-    run_status(kubeconfig, cluster, condition=HEALTHY, events=[heal, failover])
-    events = events_of(apis, cluster)
+    run_status(kube, cluster, condition=HEALTHY, events=[heal])
+    run_status(kube, cluster, condition=HEALTHY, events=[heal, failover])
+    events = events_of(kube, cluster)
     assert set(events) == {heal["message"], failover["message"]}
     repeated = events[heal["message"]]
     assert (repeated.count, repeated.type, repeated.reason) == (2, "Normal", "CheckAndHeal")
@@ -220,23 +188,23 @@ def test_a_repeated_event_is_counted_on_one_object(kubeconfig, apis, cluster):
     assert (events[failover["message"]].count, events[failover["message"]].type) == (1, "Warning")
 
 
-def test_check_mode_reports_what_it_would_do_and_writes_nothing(kubeconfig, apis, cluster):
+def test_check_mode_reports_what_it_would_do_and_writes_nothing(kube, cluster):
     event = {"type": "Normal", "reason": "Creating", "message": "Bootstrap redis cluster"}
     writes, result = writes_during(
-        apis, cluster, lambda: run_status(kubeconfig, cluster, check=True, condition=BOOTSTRAP, events=[event])
+        kube, cluster, lambda: run_status(kube, cluster, check=True, condition=BOOTSTRAP, events=[event])
     )
     assert writes == 0
     assert (result["changed"], result["written"]) == (True, True)
     assert result["status"]["status"] == "Creating"
     assert (result["diff"]["before"], result["diff"]["after"]) == ({}, result["status"])
     assert [recorded["reason"] for recorded in result["events"]] == ["Creating"]
-    assert events_of(apis, cluster) == {}
-    assert "status" not in read(apis, cluster)
+    assert events_of(kube, cluster) == {}
+    assert "status" not in read(kube, cluster)
 
 
-def test_a_cluster_replaced_during_the_reconcile_is_not_written(kubeconfig, apis, cluster):
+def test_a_cluster_replaced_during_the_reconcile_is_not_written(kube, cluster):
     earlier_object = {**cluster, "metadata": {**cluster["metadata"], "uid": "uid-of-a-deleted-one"}}
-    result = run_status(kubeconfig, earlier_object, condition=HEALTHY)
+    result = run_status(kube, earlier_object, condition=HEALTHY)
     assert result.get("failed")
     assert "was replaced during this reconcile" in result["msg"]
-    assert "status" not in read(apis, cluster)
+    assert "status" not in read(kube, cluster)
