@@ -2,8 +2,9 @@
 # modules and what they import. `docker build -t redis-kun-operator:0.1.0 .` (config/default expects that name).
 FROM quay.io/operator-framework/ansible-operator:v1.42.3
 
-# The Redis modules talk to Redis with redis-py; json_query filters need jmespath. They go into the interpreter
-# that runs Ansible (read from ansible-playbook's shebang, so a base image with another Python still works).
+# The run-time packages of requirements.txt that the base image lacks (redis-py for the Redis modules, jmespath), at
+# the same versions, installed into the interpreter that runs Ansible: read from ansible-playbook's shebang, so a
+# base image with another Python still works.
 USER root
 RUN python="$(sed -n '1s/^#!//p' /usr/local/bin/ansible-playbook)" \
  && "$python" -m pip install --no-cache-dir --prefix /usr/local redis==8.1.0 jmespath==1.1.0
