@@ -77,9 +77,12 @@ def exec_in(
 ) -> subprocess.CompletedProcess:
     """Run a command inside a running container (its network, mount and UTS namespaces, its environment), as
     `kubectl exec` would; the sandbox does not serve the exec API itself."""
-    target = _call("pid", state_dir, namespace=namespace, pod=pod, container=container)
-    command = ["nsenter", "-t", str(target["pid"]), "-n", "-m", "-u", "--", *argv]
-    return subprocess.run(command, env=target["env"], capture_output=True, text=True, timeout=timeout, check=False)
+    pid = container_pid(namespace, pod, container, state_dir=state_dir)
+    # The container's environment, read from the process itself: values (secrets among them) never cross the channel.
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    env = dict(entry.decode(errors="replace").split("=", 1) for entry in environ if b"=" in entry)
+    command = ["nsenter", "-t", str(pid), "-n", "-m", "-u", "--", *argv]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def main(arguments: list[str] | None = None) -> int:

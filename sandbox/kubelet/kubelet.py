@@ -171,7 +171,7 @@ class Kubelet:
             netns.set_connected(worker.uid, verb == "heal")
             return {}
         if verb == "pid":
-            return {"pid": container.run.process.pid, "container": container.name, "env": container.run.env}
+            return {"pid": container.run.process.pid, "container": container.name}
         raise control.ControlError(f"unknown verb {verb!r}")
 
     def stop_node(self, node: Node) -> None:
