@@ -6,7 +6,8 @@ Invariants (see DESIGN.md and PEERS.md for why each matters):
 - no Sentinel lists replicas or Sentinels that are gone (SENTINEL RESET, one Sentinel at a time);
 - the master is chosen by data, never by age: the master a Sentinel quorum names; else the reachable node with the
   highest offset in the newest replication history; an empty node never wins over one with data;
-- nothing is done while a Sentinel fails the group over, and nothing overrides a master Sentinel is about to replace.
+- nothing is done while a Sentinel fails the group over, and nothing overrides a master Sentinel is about to replace;
+  the one master a Sentinel quorum names that is not kept is one restarted empty beside replicas that hold data.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ description:
     replication offset in the newest replication history. An empty node is never chosen over one with data, and a
     fresh group (no Sentinel knows it, every node empty) is bootstrapped on the first node.
   - Nothing is changed while a Sentinel fails the group over, or while Sentinel is about to replace a master it names.
+    The one master a Sentinel quorum names that is not kept is a node restarted empty before Sentinel noticed, while
+    a reachable replica still holds data from another history, because its replicas would resync to nothing from it.
   - Every other reachable node is made a replica of the master (a second master is demoted and reported). Every
     reachable Sentinel is made to monitor the master under I(group) with the given settings and auth-pass. Sentinels
     that list gone or stale replicas or Sentinels are reset one at a time, each waited for until it sees the
@@ -128,6 +130,7 @@ events:
   description: >-
     Facts worth a Kubernetes Event, each with reason (Bootstrapped, SplitBrainResolved, ReplicaRepointed,
     MasterPromoted, SentinelMonitorSet, SentinelReset, FailoverDetected), message and type (Normal or Warning).
+    In check mode, those the actions would produce.
   returned: always
   type: list
   elements: dict
