@@ -8,10 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.e2e.chaos.harness import NAME, RestartableOperator, manifest
 from tests.e2e.kube import Kube
 from tests.e2e.rediscluster import apply_manifest, delete_cluster
-
-from .harness import NAME, RestartableOperator, manifest
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sandbox import faults
+from tests.e2e.chaos.workload import PodAddresses, Writer, lost_writes
 from tests.e2e.conftest import Operator
 from tests.e2e.kube import Kube, wait_for
 from tests.e2e.redis_view import ClusterView
 from tests.e2e.rediscluster import wait_healthy
-
-from .workload import PodAddresses, Writer, lost_writes
 
 NAME = "chaos"
 PASSWORD = "chaos-password"

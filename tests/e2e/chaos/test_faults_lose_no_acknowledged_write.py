@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from . import harness
+from tests.e2e.chaos import harness
 
 pytestmark = pytest.mark.chaos
 
