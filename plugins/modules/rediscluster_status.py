@@ -264,12 +264,11 @@ def argument_spec() -> dict:
 class StatusWriter:
     """Reads the RedisCluster and writes its status and Events through the Kubernetes API."""
 
-    def __init__(self, module: AnsibleModule):
+    def __init__(self, module: AnsibleModule, custom: CustomObjectsApi, core: CoreV1Api):
         self.module = module
         self.params = module.params
-        api = api_client(self.params["kubeconfig"], self.params["context"])
-        self.custom = CustomObjectsApi(api)
-        self.core = CoreV1Api(api)
+        self.custom = custom
+        self.core = core
 
     def run(self) -> None:
         now = datetime.now(UTC)
@@ -377,7 +376,8 @@ def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     if missing_kubernetes_library():
         module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(missing_kubernetes_library()))
-    StatusWriter(module).run()
+    api = api_client(module.params["kubeconfig"], module.params["context"])
+    StatusWriter(module, CustomObjectsApi(api), CoreV1Api(api)).run()
 
 
 if __name__ == "__main__":
