@@ -1,7 +1,27 @@
 """The sandbox's process kubelet: runs the pods bound to the sandbox nodes as local processes.
 
-Each pod gets its own network namespace with an address on the sandbox bridge, and each container runs in a private
-mount and UTS namespace on the host's root filesystem, with its volumes bind-mounted at their mount paths. Images are
-not pulled: see `images.py` for how a container's image and command become a host command line.
-Start it with `python -m sandbox.kubelet` (the control plane does; see `__main__.py`).
+Start it with `python -m sandbox.kubelet --state-dir DIR --kubeconfig FILE --nodes 3` (the control plane does). One
+process serves every node; a pod worker thread per pod does the kubelet's job for that pod (pods.py).
+
+What a pod gets
+  network    its own network namespace kun-<uid>, eth0 = 10.244.<node>.<n>/16 on the bridge kun0, default route via
+             the host; the host and every pod reach it (netns.py)
+  processes  one process group per container, in a private mount and UTS namespace on the host's root filesystem;
+             hostname = pod name; runAsUser/runAsGroup honoured, else root (runc.py, containers.py)
+  volumes    bind mounts of host directories: emptyDir, configMap, secret, downwardAPI, projected (service account
+             tokens from the TokenRequest API), persistentVolumeClaim, hostPath; subPath, readOnly (volumes.py)
+  DNS        /etc/hosts rendered from Services, EndpointSlices and Pods, updated in place; no DNS server (hostsfile.py)
+  logs       CRI-format files under <state dir>/logs/pods/, served on <node IP>:10250 for `kubectl logs`
+
+Limits, by design
+  - Images are not pulled: a container runs its `command` from the host, or a mapped image (images.py).
+  - A Service name resolves to its ready endpoints' pod IPs (no kube-proxy, so ClusterIPs do not route).
+  - No `kubectl exec`, `attach` or `port-forward` (the kubelet API serves logs only); `python -m sandbox.faults exec`
+    runs a command inside a container, and the host reaches every pod IP directly.
+  - The root filesystem is the host's: a mountPath missing on the host is created there (empty), and a container
+    without workingDir starts in a scratch directory of its pod (redis images: /data when a volume is mounted there).
+  - hostNetwork, resource limits, PID namespaces and fsGroup are not implemented.
+
+Fault injection (crash, freeze, cut, stop a node) goes through the control socket <state dir>/run/kubelet.sock; see
+sandbox/faults.py.
 """
