@@ -108,8 +108,7 @@ class ClusterView:
                 found.append(f"Sentinels name {named}, the nodes say {master}")
             for member in self.sentinels:
                 with closing(self.sentinel(member)) as sentinel:
-                    view = sentinel.execute_command("SENTINEL", "MASTER", self.group)
-                    view = dict(zip(view[::2], view[1::2], strict=True))
+                    view = sentinel.sentinel_master(self.group)  # redis-py parses the reply into a dict
                 if int(view["num-slaves"]) != size - 1 or int(view["num-other-sentinels"]) != sentinels - 1:
                     found.append(
                         f"{member.name} knows {view['num-slaves']} replicas and {view['num-other-sentinels']} other "
