@@ -121,11 +121,18 @@ class Informer(threading.Thread):
             return list(self._cache.values())
 
     def run(self) -> None:
+        failing = False
         while True:
             try:
-                self._watch(self._relist())
+                resource_version = self._relist()
+                if failing:
+                    log.info("informer %s: listing works again", self.path)
+                    failing = False
+                self._watch(resource_version)
             except Exception as error:  # the API server restarting, a dropped connection: start over
-                log.warning("informer %s: %s; listing again", self.path, error)
+                if not failing:
+                    log.warning("informer %s: %s; listing again every second", self.path, error)
+                failing = True
                 time.sleep(1)
 
     def _relist(self) -> str:

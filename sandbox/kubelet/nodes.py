@@ -136,6 +136,7 @@ class Heartbeat(threading.Thread):
 
     def run(self) -> None:
         last_status = time.monotonic()
+        failing: set[str] = set()  # nodes whose last heartbeat failed: log once per outage, not every 5 s
         while True:
             time.sleep(RENEW_EVERY)
             report = time.monotonic() - last_status >= STATUS_EVERY
@@ -148,5 +149,8 @@ class Heartbeat(threading.Thread):
                     node.renew_lease()
                     if report:
                         node.report_status()
+                    failing.discard(node.name)
                 except Exception as error:
-                    log.warning("node %s: heartbeat failed: %s", node.name, error)
+                    if node.name not in failing:
+                        log.warning("node %s: heartbeat failed: %s", node.name, error)
+                    failing.add(node.name)
