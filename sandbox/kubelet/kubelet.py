@@ -53,6 +53,7 @@ class Kubelet:
         self.services = Informer(self.api, "/api/v1/services", self._on_dns_source)
         self.endpoint_slices = Informer(self.api, "/apis/discovery.k8s.io/v1/endpointslices", self._on_dns_source)
         self.pods = Informer(self.api, "/api/v1/pods", self._on_pod, {"fieldSelector": "spec.nodeName!="})
+        self.node_objects = Informer(self.api, "/api/v1/nodes", self._on_node)
         self.hosts = HostsFiles(self._dns_records)
         self.provisioner = Provisioner(self.api, self.paths.volumes)
 
@@ -122,6 +123,19 @@ class Kubelet:
                     return  # finished before this kubelet started: nothing to run
                 worker = self.workers[uid] = PodWorker(self, node, pod)
                 worker.start()
+
+    def _on_node(self, kind: str, obj: dict) -> None:
+        """Put a running node's Ready condition back as soon as someone else changed it (the node controller marks a
+        node Unknown when the API server was unreachable for its grace period), or register a deleted node again."""
+        node = self.nodes.get(obj["metadata"]["name"])
+        if node is None or node.stopped or self.stopping.is_set():
+            return
+        if kind == "DELETED":
+            node.register()
+            return
+        conditions = obj.get("status", {}).get("conditions") or []
+        if not any(c["type"] == "Ready" and c["status"] == "True" for c in conditions):
+            node.report_status()
 
     def _on_volume_source(self, _kind: str, obj: dict) -> None:
         namespace = obj["metadata"]["namespace"]
@@ -229,6 +243,7 @@ class Kubelet:
             node.register()
             logs_server.serve(node.ip, KUBELET_PORT, self.paths.kubelet_cert, self.paths.kubelet_key, self._log_file)
         Heartbeat(list(self.nodes.values())).start()
+        self.node_objects.start()
         control.serve(self.paths.control_socket, self.handle)
         self.pods.start()
         self.pods.synced.wait()
