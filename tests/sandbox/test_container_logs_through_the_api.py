@@ -12,7 +12,7 @@ spec:
   containers:
     - name: main
       image: busybox
-      command: [sh, -c, 'for n in 1 2 3 4 5; do echo "line $n"; done; echo "to stderr" >&2; exec sleep 3600']
+      command: [sh, -c, 'for n in 1 2 3 4 5; do echo "line $n"; done; sleep 1; echo "to stderr" >&2; exec sleep 3600']
 """
 
 

@@ -25,7 +25,7 @@ spec:
 
 
 def ping(namespace: str, from_pod: str, host: str) -> str:
-    result = faults.exec_in(namespace, from_pod, ["redis-cli", "-h", host, "-t", "1", "ping"], timeout=10)
+    result = faults.exec_in(namespace, from_pod, ["timeout", "3", "redis-cli", "-h", host, "ping"], timeout=10)
     return result.stdout.strip() or result.stderr.strip()
 
 
