@@ -45,7 +45,8 @@ def default_reason(condition_type: str) -> str:
 def set_condition(conditions: Sequence[Mapping], condition: Mapping, stamp: str) -> list[dict]:
     """`conditions` after setting `condition` ({type, status, reason, message}) at time `stamp`, newest first.
 
-    An unchanged condition keeps its timestamps here; `next_status` refreshes lastUpdateTime when it writes.
+    An unchanged condition that is already the newest keeps its timestamps here; `next_status` refreshes its
+    lastUpdateTime when it writes.
     """
     previous = next((entry for entry in conditions if entry["type"] == condition["type"]), None)
     if previous is not None and _same(previous, condition):
@@ -61,12 +62,12 @@ def set_condition(conditions: Sequence[Mapping], condition: Mapping, stamp: str)
             "lastTransitionTime": stamp if status_changed else previous.get("lastTransitionTime", stamp),
             "lastUpdateTime": stamp,
         }
-    others = [dict(entry) for entry in conditions if entry["type"] != condition["type"]]
+    others = [dict(other) for other in conditions if other["type"] != condition["type"]]
     superseded = []
     if condition["status"] == "True":
         superseded = [_superseded(other, condition["type"], stamp) for other in others if other["status"] == "True"]
         others = [other for other in others if other["status"] != "True"]
-    return ([entry, *superseded, *others])[:MAX_CONDITIONS]
+    return [entry, *superseded, *others][:MAX_CONDITIONS]
 
 
 def summary(conditions: Sequence[Mapping]) -> str:
