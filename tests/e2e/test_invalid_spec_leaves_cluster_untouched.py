@@ -3,7 +3,7 @@ left exactly as it was until the spec is fixed.
 
 Scenario: a Healthy cluster; its spec is changed to name a password Secret that does not exist (the schema cannot
 know); the status turns Failed naming the Secret, a Warning Event says the same, and no pod, StatefulSet or
-ConfigMap changes. Then a Sentinel customConfig line the operator does not understand is reported the same way.
+ConfigMap changes. A config key the schema lets through but Redis does not know is reported the same way.
 Removing the bad fields makes the cluster Healthy again, still without restarting anything.
 """
 
@@ -47,9 +47,9 @@ def failed_with(kube, namespace: str, words: str) -> str:
     ("bad_spec", "words"),
     [
         ({"passwordSecret": {"name": "no-such-secret", "key": "password"}}, "Secret no-such-secret"),
-        ({"sentinel": {"customConfig": ["down-after-milliseconds 5000", "notification-script /x.sh"]}}, "customConfig"),
+        ({"config": {"no-such-directive": "1"}}, "no-such-directive"),
     ],
-    ids=["missing-password-secret", "unknown-sentinel-setting"],
+    ids=["missing-password-secret", "config-key-unknown-to-redis"],
 )
 def test_invalid_spec_is_reported_and_changes_nothing(kube, cluster_operator, namespace, bad_spec, words):
     apply_manifest(kube, EXAMPLES / "01-basic.yaml", namespace)

@@ -65,17 +65,17 @@ class Writer(threading.Thread):
     def __init__(self, addresses: PodAddresses, group: str, password: str | None):
         super().__init__(name="chaos writer", daemon=True)
         self._addresses, self._group, self._password = addresses, group, password
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
         self.log = WriteLog()
 
     def stop(self) -> WriteLog:
-        self._stop.set()
+        self._stopping.set()
         self.join(30)
         return self.log
 
     def run(self) -> None:
         number, master = 0, None
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             try:
                 if master is None:
                     master = self._connect()
