@@ -43,7 +43,10 @@ def test_failing_readiness_marks_the_endpoint_not_ready(cluster, namespace):
     cluster.apply(namespace, MANIFEST)
     cluster.wait_ready(namespace, "web")
     cluster.wait_for("a ready endpoint", lambda: endpoint_ready(cluster, namespace) is True)
-    assert f"web.{namespace}.svc.cluster.local" in cluster.run_in(namespace, "web", "cat", "/etc/hosts")
+    cluster.wait_for(
+        "the service name in the pod's hosts file",
+        lambda: f"web.{namespace}.svc.cluster.local" in cluster.run_in(namespace, "web", "cat", "/etc/hosts"),
+    )
 
     cluster.run_in(namespace, "web", "rm", "/state/ready")
     cluster.wait_for("the endpoint to turn not ready", lambda: endpoint_ready(cluster, namespace) is False)
