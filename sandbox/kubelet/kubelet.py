@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import control, logs_server, netns
 from .api import Api, ApiError, Informer
+from .events import EventRecorder
 from .hostsfile import HostsFiles, Record, pod_records, service_records
 from .nodes import KUBELET_PORT, Heartbeat, Node, node_name
 from .pods import PodWorker
@@ -55,6 +56,7 @@ class Kubelet:
         self.pods = Informer(self.api, "/api/v1/pods", self._on_pod, {"fieldSelector": "spec.nodeName!="})
         self.node_objects = Informer(self.api, "/api/v1/nodes", self._on_node)
         self.hosts = HostsFiles(self._dns_records)
+        self.events = EventRecorder(self.api)
         self.provisioner = Provisioner(self.api, self.paths.volumes)
 
     # --- lookups the pod workers use -----------------------------------------------------------------------------

@@ -155,6 +155,8 @@ class PodWorker(threading.Thread):
             self.message = None
             self._sync_containers()
         except VolumeNotReady as error:
+            if self.message != str(error):
+                self._event("FailedMount", str(error), "Warning")
             self.message = str(error)
             for container in self.init_containers + self.containers:
                 if container.run is None and not container.exits:
@@ -211,6 +213,15 @@ class PodWorker(threading.Thread):
         self.init_done = True
         return True
 
+    def _event(self, reason: str, message: str, kind: str = "Normal") -> None:
+        self.kubelet.events.record(self.pod, self.node.name, reason, message, kind)
+
+    def _wait(self, container: Container, reason: str, message: str) -> None:
+        """Set a waiting reason; a new reason is also recorded as a Warning event (once, not at every sync)."""
+        if container.waiting[0] != reason:
+            self._event("Failed", message, "Warning")
+        container.set_waiting(reason, message)
+
     def _may_start(self, container: Container, policy: str) -> bool:
         if not container.exits:
             return True
@@ -221,6 +232,8 @@ class PodWorker(threading.Thread):
         remaining = container.not_before - time.monotonic()
         if remaining > 0:
             message = f"back-off {remaining:.0f}s restarting failed container={container.name} pod={self.pod_name}"
+            if container.waiting[0] != "CrashLoopBackOff":
+                self._event("BackOff", f"Back-off restarting failed container {container.name}", "Warning")
             container.set_waiting("CrashLoopBackOff", message)
             return False
         return True
@@ -230,9 +243,10 @@ class PodWorker(threading.Thread):
             launch = self._launch_spec(container)
         except (NotRunnable, ConfigError, VolumeNotReady) as error:
             reason = getattr(error, "reason", "CreateContainerConfigError")
-            container.set_waiting(reason, str(error))
+            self._wait(container, reason, str(error))
             return
         container.start(launch)
+        self._event("Started", f"Started container {container.name}")
         self._attach_probes(container)
 
     def _launch_spec(self, container: Container) -> LaunchSpec:
@@ -284,11 +298,16 @@ class PodWorker(threading.Thread):
             def may_run(kind: str = kind) -> bool:
                 return kind == "startup" or container.probe_result("startup")
 
-            prober = Prober(kind, probe, attempt, may_run, lambda _kind, _result: self.notify())
+            prober = Prober(kind, probe, attempt, may_run, self._on_probe_result)
             run.probers[kind] = prober
             prober.start()
             if container.run is not run:  # exited before its probes were attached
                 prober.stop()
+
+    def _on_probe_result(self, kind: str, healthy: bool) -> None:
+        if not healthy:
+            self._event("Unhealthy", f"{kind.capitalize()} probe failed", "Warning")
+        self.notify()
 
     def _enforce_probes(self, container: Container) -> None:
         run = container.run
@@ -300,6 +319,7 @@ class PodWorker(threading.Thread):
         else:
             return
         log.info("pod %s/%s: %s", self.namespace, self.pod_name, why)
+        self._event("Killing", why)
         container.stop(self._grace(self.pod, container), self._pre_stop(container), why)
 
     # --- stopping --------------------------------------------------------------------------------------------------
