@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 from sandbox.kubelet import control
+from sandbox.kubelet.probes import in_container
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,7 +82,7 @@ def exec_in(
     # The container's environment, read from the process itself: values (secrets among them) never cross the channel.
     environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     env = dict(entry.decode(errors="replace").split("=", 1) for entry in environ if b"=" in entry)
-    command = ["nsenter", "-t", str(pid), "-n", "-m", "-u", "--", *argv]
+    command = in_container(pid, argv)
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 

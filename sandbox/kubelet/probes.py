@@ -56,6 +56,12 @@ class ProbeState:
         return False
 
 
+def in_container(pid: int, command: list[str]) -> list[str]:
+    """The argv that runs `command` in the network, mount and UTS namespaces of a container's main process (exec
+    probes, lifecycle hooks)."""
+    return ["nsenter", "-t", str(pid), "-n", "-m", "-u", "--", *command]
+
+
 def named_port(port: int | str, container: dict) -> int:
     if isinstance(port, int) or str(port).isdigit():
         return int(port)
@@ -70,7 +76,7 @@ def run_probe(probe: dict, container: dict, pod_ip: str, pid: int, env: dict[str
     timeout = probe.get("timeoutSeconds", 1)
     try:
         if "exec" in probe:
-            argv = ["nsenter", "-t", str(pid), "-n", "-m", "-u", "--", *probe["exec"]["command"]]
+            argv = in_container(pid, probe["exec"]["command"])
             result = subprocess.run(argv, env=env, capture_output=True, timeout=timeout, check=False)
             return result.returncode == 0
         if "tcpSocket" in probe:

@@ -1,4 +1,5 @@
-"""Pod spec features the kubelet honours: init containers run in order before the containers, namespaced sysctls
+"""Pod spec features the kubelet honours: init containers run in order before the containers, a postStart hook runs
+in the container's namespaces, namespaced sysctls
 apply to the pod's own network namespace, runAsUser and workingDir, the hostname is the pod's name, and a pod with
 restartPolicy Never that exits 0 is Succeeded."""
 
@@ -32,6 +33,8 @@ spec:
       command: [sh, -c, 'echo main >> /shared/order; exec sleep 3600']
       workingDir: /shared
       securityContext: {runAsUser: 65534, runAsGroup: 65534}
+      lifecycle:
+        postStart: {exec: {command: [sh, -c, 'hostname > /shared/post-start']}}
       volumeMounts: [{name: shared, mountPath: /shared}]
   volumes: [{name: shared, emptyDir: {}}]
 ---
@@ -56,6 +59,10 @@ def test_init_containers_run_first_and_in_order(cluster, namespace, featured):
     assert cluster.run_in(namespace, "featured", "cat", "/shared/order").split() == ["first", "second", "main"]
     init = featured["status"]["initContainerStatuses"]
     assert [s["state"]["terminated"]["reason"] for s in init] == ["Completed", "Completed"]
+
+
+def test_post_start_hook_runs_inside_the_container(cluster, namespace, featured):
+    assert cluster.run_in(namespace, "featured", "cat", "/shared/post-start").strip() == "featured"
 
 
 def test_namespaced_sysctl_applies_to_the_pod_only(cluster, namespace, featured):
