@@ -1,7 +1,6 @@
 """Pod spec features the kubelet honours: init containers run in order before the containers, a postStart hook runs
-in the container's namespaces, namespaced sysctls
-apply to the pod's own network namespace, runAsUser and workingDir, the hostname is the pod's name, and a pod with
-restartPolicy Never that exits 0 is Succeeded."""
+in the container's namespaces, namespaced sysctls apply to the pod's own network namespace, runAsUser and workingDir,
+the hostname is the pod's name, and a pod with restartPolicy Never that exits 0 is Succeeded."""
 
 import os
 
