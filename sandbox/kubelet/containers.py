@@ -68,7 +68,7 @@ class Run:
     log_path: Path
     env: dict[str, str]
     probers: dict[str, Prober] = field(default_factory=dict)
-    killed_for: str | None = None  # why the kubelet killed it (liveness, startup), for the exit reason
+    killed_for: str | None = None  # why the kubelet killed it (liveness, startup), for the exit message
 
 
 class Container:
@@ -108,7 +108,8 @@ class Container:
         with self._lock:
             self.run = run
             self.waiting = ("", None)
-        log_file = open(log_path, "ab", buffering=0)  # noqa: SIM115 - closed by the last pump to finish
+        log_file = open(log_path, "ab", buffering=0)  # noqa: SIM115 - the reaper closes it after the pumps
+        # Both pumps append whole lines with single unbuffered writes (O_APPEND), so lines never interleave.
         pumps = [
             _start_pump(stream, name, log_file)
             for stream, name in ((process.stdout, "stdout"), (process.stderr, "stderr"))
