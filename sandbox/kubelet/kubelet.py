@@ -8,7 +8,7 @@ import signal
 import subprocess
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import control, logs_server, netns
@@ -99,7 +99,7 @@ class Kubelet:
             status = self.api.create(path, request)["status"]
         except ApiError as error:
             raise VolumeNotReady(f"token for service account {meta['namespace']}/{account}: {error}") from error
-        expiry = datetime.strptime(status["expirationTimestamp"], "%Y-%m-%dT%H:%M:%SZ").timestamp()
+        expiry = datetime.strptime(status["expirationTimestamp"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
         return status["token"], expiry
 
     # --- events --------------------------------------------------------------------------------------------------
