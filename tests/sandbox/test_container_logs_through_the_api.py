@@ -1,8 +1,13 @@
-"""`kubectl logs` reaches the kubelet API through the API server: whole logs, tail, timestamps, and follow."""
+"""`kubectl logs` reaches the kubelet API through the API server: whole logs, tail, timestamps, limits, follow."""
+
+import subprocess
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.sandbox
+
+KUBECTL = str(Path(__file__).resolve().parents[2] / "bin" / "kubectl")
 
 POD = """
 apiVersion: v1
@@ -35,3 +40,27 @@ def test_previous_logs_of_a_container_that_never_restarted_are_an_error(cluster,
     cluster.wait_ready(namespace, "talker")
     with pytest.raises(AssertionError, match="NotFound"):
         cluster.kubectl("logs", "-n", namespace, "talker", "--previous")
+
+
+TICKER = """
+apiVersion: v1
+kind: Pod
+metadata: {name: ticker}
+spec:
+  containers:
+    - name: main
+      image: busybox
+      command: [sh, -c, 'n=0; while true; do n=$((n+1)); echo "tick $n"; sleep 0.2; done']
+"""
+
+
+def test_follow_streams_new_lines(cluster, namespace):
+    cluster.apply(namespace, TICKER)
+    cluster.wait_ready(namespace, "ticker")
+    command = [KUBECTL, f"--kubeconfig={cluster.kubeconfig}", "logs", "-f", "--tail=1", "-n", namespace, "ticker"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as follow:
+        try:
+            first, *later = [int(follow.stdout.readline().split()[1]) for _ in range(4)]
+        finally:
+            follow.kill()
+    assert later == [first + 1, first + 2, first + 3]
