@@ -104,7 +104,7 @@ def _handler(locate: LogLocator):
                         budget = self._send(handle.readlines(), flag("timestamps"), budget)
                     budget = self._send(handle.readlines(), flag("timestamps"), budget) if flag("follow") else budget
                     self.wfile.write(b"0\r\n\r\n")
-                except (BrokenPipeError, ConnectionResetError):
+                except OSError:  # the client went away (kubectl logs -f interrupted): TLS or socket errors
                     pass
 
         def _send(self, lines: list[bytes], timestamps: bool, budget: int | None) -> int | None:
