@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from ansible.module_utils.redis_config_plan import (
+    DEFAULTS,
     PERSISTENCE_PRESETS,
     canonical_key,
     config_changes,
@@ -29,7 +30,14 @@ def test_persistence_on_adds_the_presets_only_where_the_user_did_not_set_them() 
 
 def test_persistence_off_forces_no_aof_and_no_snapshots() -> None:
     desired = desired_config({"appendonly": "yes", "save": "60 1", "maxmemory": "100mb"}, disable_persistence=True)
-    assert desired == {"appendonly": "no", "save": "", "maxmemory": "100mb", "replica-priority": "1"}
+    assert desired == {"appendonly": "no", "save": "", "maxmemory": "100mb", "replica-priority": "1", **DEFAULTS}
+
+
+@pytest.mark.parametrize("disable_persistence", [False, True])
+def test_full_syncs_start_at_once_unless_the_user_asks_for_a_delay(disable_persistence: bool) -> None:
+    """Regression (chaos suite, master process killed): the 5 s default delay was most of a 6.3 s write gap."""
+    assert desired_config({}, disable_persistence)["repl-diskless-sync-delay"] == "0"
+    assert desired_config({"repl-diskless-sync-delay": 2}, disable_persistence)["repl-diskless-sync-delay"] == "2"
 
 
 def test_slave_priority_is_always_one_whatever_its_spelling() -> None:

@@ -15,13 +15,17 @@ from contextlib import closing
 from dataclasses import dataclass, field
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from redis.sentinel import MasterNotFoundError, Sentinel
 
 from tests.e2e.kube import Kube
 
 ACK_TIMEOUT_MS = 500  # how long a write waits for a replica's acknowledgement before it counts as unacknowledged
 RETRY_SECONDS = 0.02  # pause after a failed write; small, so that the measured gap is the cluster's, not ours
-CLIENT = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
+# redis-py retries a failed command 3 times with a backoff of up to 10 s by default: that would hide the cluster's
+# own gap behind the client's. The writer retries itself, at once, through a fresh Sentinel discovery.
+CLIENT = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0, "retry": Retry(NoBackoff(), 0)}
 
 
 class PodAddresses:
