@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 RUNC = str(Path(__file__).with_name("runc.py"))
 BACKOFF_INITIAL, BACKOFF_MAX, BACKOFF_RESET = 10.0, 300.0, 600.0
 MAX_LINE = 16384
+ENTER_TIMEOUT = 10.0  # seconds runc.py may take to set a container up
 
 
 def backoff_delay(failures_in_a_row: int) -> float:
@@ -96,14 +98,20 @@ class Container:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.log_dir / f"{self.restart_count}.log"
         spec = json.dumps(launch.__dict__)
+        entered, entered_signal = os.pipe()  # runc.py closes its end when it execs the command (or gives up)
         process = subprocess.Popen(
             [sys.executable, "-I", "-S", RUNC],
-            env={"SANDBOX_CONTAINER_SPEC": spec},
+            env={"SANDBOX_CONTAINER_SPEC": spec, "SANDBOX_ENTERED_FD": str(entered_signal)},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
+            pass_fds=(entered_signal,),
         )
+        os.close(entered_signal)
+        # Hooks and exec probes enter the namespaces of this process: wait until they are the container's own.
+        select.select([entered], [], [], ENTER_TIMEOUT)
+        os.close(entered)
         run = Run(process, uuid.uuid4().hex, time.time(), log_path, launch.env)
         with self._lock:
             self.run = run

@@ -3,7 +3,8 @@ sets the hostname, bind-mounts the volumes, drops to runAsUser/runAsGroup, then 
 
 Run by the kubelet as `python runc.py` with the spec in the SANDBOX_CONTAINER_SPEC environment variable (JSON: netns,
 hostname, mounts [[source, target, read_only]], workdir, user, group, argv, env); it imports nothing from the
-sandbox package so it starts fast. The exec keeps the pid, so the kubelet's child is the container's main process.
+sandbox package so it starts fast. The exec keeps the pid, so the kubelet's child is the container's main process;
+the descriptor named by SANDBOX_ENTERED_FD closes at the exec, telling the kubelet the namespaces are in place.
 Errors go to stderr (the container log) with exit code 127, as a runtime's would.
 """
 
@@ -72,6 +73,8 @@ def enter(spec: dict) -> None:
 
 def main() -> None:
     spec = json.loads(os.environ.pop("SANDBOX_CONTAINER_SPEC"))
+    # The kubelet waits for this descriptor to close: at the exec (close-on-exec), or at the exit after an error.
+    os.set_inheritable(int(os.environ.pop("SANDBOX_ENTERED_FD")), False)
     try:
         enter(spec)
         os.execvpe(spec["argv"][0], spec["argv"], spec["env"])
