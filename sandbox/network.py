@@ -47,9 +47,9 @@ def teardown(state_dir: Path) -> None:
     """
     for path in NETNS_DIR.glob(f"{config.NETNS_PREFIX}*"):
         _ip("netns", "delete", path.name)  # takes the pod's veth end with it, and so its host end
-    for link in _ip_json("link", "show"):
-        if link["ifname"].startswith(config.VETH_PREFIX):
-            _ip("link", "delete", link["ifname"])
+    for link in _links():
+        if link.startswith(config.VETH_PREFIX):
+            _ip("link", "delete", link)
     if _link_exists(config.BRIDGE):
         _ip("link", "delete", config.BRIDGE)
     for mount_point in sorted(mounts_under(state_dir), key=lambda path: len(path.parts), reverse=True):
@@ -68,7 +68,11 @@ def mounts_under(state_dir: Path) -> list[Path]:
 
 
 def _link_exists(name: str) -> bool:
-    return Path("/sys/class/net", name).exists()
+    return name in _links()
+
+
+def _links() -> list[str]:
+    return [link["ifname"] for link in _ip_json("link", "show")]
 
 
 def _ip_json(*args: str) -> list[dict]:

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
@@ -14,6 +15,7 @@ from sandbox.config import Sandbox
 BINARIES = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl")
 HOST_TOOLS = {"ip": "iproute2", "ss": "iproute2", "unshare": "util-linux", "nsenter": "util-linux"}
 WILDCARDS = ("0.0.0.0", "::", "*")
+OWNERLESS_GRACE_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,22 @@ def _ports(sandbox: Sandbox) -> list[Port]:
 
 
 def _check_ports(sandbox: Sandbox) -> None:
-    """A port is busy when a listener outside this sandbox holds it on the same address or on every address."""
+    """Fail on the first port held by a listener outside this sandbox, on the same address or on every address.
+
+    A listener without an owner belongs to a process that has just exited (its socket outlives it for a moment, as
+    right after a `kill -9`): it gets a few seconds to go away.
+    """
+    deadline = time.monotonic() + OWNERLESS_GRACE_SECONDS
+    while conflict := _first_conflict(sandbox):
+        port, holder, pid = conflict
+        if pid is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            continue
+        who = f"{holder} (pid {pid})" if pid is not None else "another process"
+        raise SandboxError(f"port {port.number} on {port.address} is in use by {who}; stop it {port.remedy}")
+
+
+def _first_conflict(sandbox: Sandbox) -> tuple[Port, str | None, int | None] | None:
     listeners = _listeners()
     for port in _ports(sandbox):
         for address, number, holder, pid in listeners:
@@ -64,8 +81,8 @@ def _check_ports(sandbox: Sandbox) -> None:
                 continue
             if pid is not None and processes.belongs_to(pid, sandbox.state_dir):
                 continue  # ours: running, or a leftover that `up` removes before it starts anything
-            who = f"{holder} (pid {pid})" if pid is not None else "another process"
-            raise SandboxError(f"port {port.number} on {port.address} is in use by {who}; stop it {port.remedy}")
+            return port, holder, pid
+    return None
 
 
 def _listeners() -> list[tuple[str, int, str | None, int | None]]:

@@ -127,6 +127,7 @@ def test_a_busy_port_fails_in_one_line_and_starts_nothing(sandbox, up_again_afte
     controlplane.down(sandbox.state_dir)
     busy = getattr(sandbox, port)
     with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # the port may have connections in TIME_WAIT
         holder.bind(("127.0.0.1", busy))
         holder.listen()
         result = sandbox_cli(sandbox, "up")
