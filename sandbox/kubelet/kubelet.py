@@ -196,6 +196,8 @@ class Kubelet:
         with self._lock:
             workers = [w for w in self.workers.values() if w.node is node]
         for worker in workers:
+            for container in worker.containers + worker.init_containers:
+                container.signal_all(signal.SIGKILL)  # at once, even when the worker is busy (say, in a preStop)
             worker.notify()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and any(c.run for w in workers for c in w.containers + w.init_containers):
