@@ -60,7 +60,7 @@ class Provisioner:
     def __init__(self, api: Api, volumes_dir: Path):
         self.api = api
         self.volumes_dir = volumes_dir
-        self.classes = Informer(api, "/apis/storage.k8s.io/v1/storageclasses", lambda *_: None)
+        self.classes = Informer(api, "/apis/storage.k8s.io/v1/storageclasses", self._on_class)
         self.claims = Informer(api, "/api/v1/persistentvolumeclaims", self._on_claim)
         self.volumes = Informer(api, "/api/v1/persistentvolumes", self._on_volume)
 
@@ -83,6 +83,12 @@ class Provisioner:
             return self.classes.get("", name)
         # A claim without a class gets the default class from the admission plugin; be lenient all the same.
         return self.classes.get("", "standard")
+
+    def _on_class(self, kind: str, storage_class: dict) -> None:
+        """Claims may come before their StorageClass: look at the pending ones again when a class appears."""
+        if kind == "ADDED" and storage_class.get("provisioner") == PROVISIONER and self.claims.synced.is_set():
+            for claim in self.claims.items():
+                self._on_claim("MODIFIED", claim)
 
     def _on_claim(self, kind: str, claim: dict) -> None:
         if kind == "DELETED" or claim["spec"].get("volumeName") or claim.get("status", {}).get("phase") == "Bound":
