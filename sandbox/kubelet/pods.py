@@ -16,6 +16,8 @@ import threading
 import time
 from pathlib import Path
 
+import urllib3
+
 from . import netns
 from .api import ApiError
 from .containers import Container, LaunchSpec, Run
@@ -118,6 +120,9 @@ class PodWorker(threading.Thread):
             try:
                 if self._sync():
                     break
+            except urllib3.exceptions.HTTPError as error:  # the API server is away: try again, quietly
+                log.debug("pod %s/%s: API unreachable: %s", self.namespace, self.pod_name, error)
+                time.sleep(1)
             except Exception:
                 log.exception("pod %s/%s: sync failed", self.namespace, self.pod_name)
                 time.sleep(1)
