@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
 import threading
 import time
 from pathlib import Path
 
 import urllib3
 
-from . import netns
+from . import hooks, netns
 from .api import ApiError
 from .containers import Container, LaunchSpec, Run
 from .env import ConfigError, container_env, expand
 from .hostsfile import resolv_conf
 from .images import REDIS_IMAGE, NotRunnable, container_argv, resolve_executable
-from .probes import Prober, in_container, run_probe
+from .probes import Prober, run_probe
 from .status import PodView, is_subset, phase, pod_status, timestamp
 from .volumes import PodVolumes, VolumeNotReady
 
@@ -32,7 +31,6 @@ log = logging.getLogger(__name__)
 
 PERIODIC_SYNC = 5.0  # seconds; also how soon configMap/secret/token volume contents are refreshed at the latest
 PROBE_KINDS = ("startup", "readiness", "liveness")
-POST_START_SECONDS = 30.0  # Kubernetes sets no bound; the sandbox does, so a hung hook cannot wedge the pod
 
 
 def should_restart(restart_policy: str, exit_code: int) -> bool:
@@ -253,7 +251,11 @@ class PodWorker(threading.Thread):
             return
         container.start(launch)
         self._event("Started", f"Started container {container.name}")
-        self._run_post_start(container)
+        if not hooks.post_start_succeeds(container, self.ip):
+            why = f"PostStartHook of container {container.name} failed"
+            self._event("FailedPostStartHook", why, "Warning")
+            container.stop(self._grace(self.pod, container), self._pre_stop(container), why)
+            return
         self._attach_probes(container)
 
     def _launch_spec(self, container: Container) -> LaunchSpec:
@@ -280,24 +282,6 @@ class PodWorker(threading.Thread):
             user=security.get("runAsUser"),
             group=security.get("runAsGroup"),
         )
-
-    def _run_post_start(self, container: Container) -> None:
-        """A postStart exec hook runs right after the start; when it fails the container is killed (and restarted
-        according to the restart policy), as Kubernetes does."""
-        hook = container.spec.get("lifecycle", {}).get("postStart", {}).get("exec")
-        run = container.run
-        if hook is None or run is None:
-            return
-        argv = in_container(run.process.pid, hook["command"])
-        try:
-            result = subprocess.run(argv, env=run.env, capture_output=True, timeout=POST_START_SECONDS, check=False)
-            failed = result.returncode != 0
-        except subprocess.TimeoutExpired:
-            failed = True
-        if failed:
-            why = f"PostStartHook of container {container.name} failed"
-            self._event("FailedPostStartHook", why, "Warning")
-            container.stop(self._grace(self.pod, container), self._pre_stop(container), why)
 
     def _default_workdir(self, container: Container, mounts: list[tuple[str, str, bool]]) -> str:
         """The image's WORKDIR stand-in: /data for redis images when a volume is mounted there (the redis image's
@@ -356,25 +340,7 @@ class PodWorker(threading.Thread):
         return float(seconds)
 
     def _pre_stop(self, container: Container):
-        hook = container.spec.get("lifecycle", {}).get("preStop")
-        if not hook:
-            return None
-
-        def run_hook(run: Run, grace: float) -> None:
-            try:
-                if "exec" in hook:
-                    argv = in_container(run.process.pid, hook["exec"]["command"])
-                    subprocess.run(argv, env=run.env, capture_output=True, timeout=grace, check=False)
-                elif "sleep" in hook:
-                    time.sleep(min(hook["sleep"]["seconds"], grace))
-                elif "httpGet" in hook:
-                    run_probe({"httpGet": hook["httpGet"], "timeoutSeconds": grace}, container.spec, self.ip, 0, {})
-            except subprocess.TimeoutExpired:
-                log.info(
-                    "pod %s/%s: preStop of %s cut at the grace period", self.namespace, self.pod_name, container.name
-                )
-
-        return run_hook
+        return hooks.pre_stop(container, self.ip)
 
     def _stop_all(self, grace: float, pre_stop: bool = True) -> None:
         """Stop every running container in parallel; grace 0 is a kill (no preStop), as for a stopped node."""
