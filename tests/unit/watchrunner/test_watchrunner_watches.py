@@ -40,10 +40,7 @@ BASE = """
 
 
 def test_the_project_watches_file_loads():
-    watches_file = Path(__file__).resolve().parents[3] / "watches.yaml"
-    if not watches_file.exists():
-        pytest.skip("watches.yaml is not written yet")
-    (watch,) = load(watches_file)
+    (watch,) = load(Path(__file__).resolve().parents[3] / "watches.yaml")
     assert (watch.api_version, watch.kind, watch.role) == ("redis.kun/v1beta1", "RedisCluster", "rediscluster")
     assert watch.reconcile_period <= 30
 
