@@ -4,6 +4,7 @@ and the control channel together, and routes events between them."""
 from __future__ import annotations
 
 import logging
+import shutil
 import signal
 import subprocess
 import threading
@@ -249,11 +250,14 @@ class Kubelet:
         Heartbeat(list(self.nodes.values())).start()
         self.node_objects.start()
         control.serve(self.paths.control_socket, self.handle)
+        earlier_pods = {entry.name for entry in self.paths.pods.iterdir()} if self.paths.pods.is_dir() else set()
         self.pods.start()
         self.pods.synced.wait()
         live = {pod["metadata"]["uid"] for pod in self.pods.items()}
         for node in self.nodes.values():
             node.addresses.retain_only(live)
+        for uid in earlier_pods - live:  # pods deleted while no kubelet ran: their files (emptyDirs and all) go too
+            shutil.rmtree(self.paths.pods / uid, ignore_errors=True)
         log.info("kubelet running %d nodes", len(self.nodes))
         self.stopping.wait()
         self.shutdown()
