@@ -36,8 +36,8 @@ def up_again_afterwards(sandbox):
     controlplane.up(sandbox.state_dir)
 
 
-def sandbox_cli(sandbox: Sandbox, command: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SANDBOX_DIR": str(sandbox.state_dir)}
+def sandbox_cli(sandbox: Sandbox, command: str, **variables: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SANDBOX_DIR": str(sandbox.state_dir), **variables}
     return subprocess.run(
         [sys.executable, "-m", "sandbox", command],
         cwd=config.REPO_ROOT,
@@ -137,6 +137,17 @@ def test_a_busy_port_fails_in_one_line_and_starts_nothing(sandbox, up_again_afte
     assert line.startswith(f"sandbox: port {busy} on 127.0.0.1 is in use by ")
     assert f"(pid {os.getpid()})" in line
     assert variable in line
+    assert_nothing_left(sandbox)
+
+
+def test_a_component_that_dies_while_starting_is_named_and_nothing_is_left(sandbox, up_again_afterwards):
+    controlplane.down(sandbox.state_dir)
+    # The API server cannot listen where etcd already does.
+    result = sandbox_cli(sandbox, "up", SANDBOX_API_PORT=str(sandbox.etcd_peer_port))
+    assert result.returncode == 1
+    failure = result.stderr.splitlines()[-1]
+    assert failure.startswith("sandbox: kube-apiserver exited while waiting for the API server to be ready: ")
+    assert "address already in use" in failure
     assert_nothing_left(sandbox)
 
 
