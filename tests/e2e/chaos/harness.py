@@ -9,10 +9,11 @@ import random
 import time
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sandbox import faults
+from tests.e2e.chaos.rollout import watch_rollout
 from tests.e2e.chaos.workload import PodAddresses, Writer, lost_writes
 from tests.e2e.conftest import Operator
 from tests.e2e.kube import Kube, wait_for
@@ -24,10 +25,13 @@ PASSWORD = "chaos-password"
 DOWN_AFTER_MS = 5000
 HEALTHY_TIMEOUT = 240  # seconds from the fault until the RedisCluster must be Healthy again
 WARM_WRITES = 50  # acknowledged writes before the fault, so the gap is measured from a steady state
+OPERATOR_KILLS = 20  # kill_operator_mid_reconcile: reconciles interrupted in one run
+SIZE = 3
 
 
-def manifest(size: int = 3) -> str:
-    """A namespaced RedisCluster (served by the test's own operator) with the peers' common Sentinel timing."""
+def manifest(size: int = SIZE) -> str:
+    """A namespaced RedisCluster (served by the test's own operator) with the peers' common Sentinel timing, its data
+    in claims as in production (with emptyDir, deleting every pod would rightly lose everything)."""
     return f"""
 apiVersion: redis.kun/v1beta1
 kind: RedisCluster
@@ -36,6 +40,15 @@ metadata:
 spec:
   size: {size}
   password: {PASSWORD}
+  storage:
+    persistentVolumeClaim:
+      metadata:
+        name: data
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests:
+            storage: 1Gi
   sentinel:
     downAfterMilliseconds: {DOWN_AFTER_MS}
     failoverTimeout: 10000
@@ -76,11 +89,15 @@ class Context:
     namespace: str
     operator: RestartableOperator
     view: ClusterView  # the Healthy cluster just before the fault
+    violations: list[str] = field(default_factory=list)  # what the fault showed wrong besides the common checks
 
     @property
     def master(self) -> str:
         """The master's pod name, as the Sentinels name it."""
         return self.view.master_by_sentinels().split(".", 1)[0]
+
+    def patch(self, spec: dict) -> None:
+        self.kube.patch_rediscluster(self.namespace, NAME, {"spec": spec})
 
     def node_of(self, pod: str) -> str:
         return self._pod(pod).spec.node_name
@@ -112,9 +129,18 @@ class Outcome:
     lost: list[int]
     failures: int
     divergent_write_won: bool  # a write the isolated old master took survived its return
+    violations: list[str]
 
 
-Scenario = Callable[[Context], None]
+@dataclass(frozen=True)
+class Scenario:
+    fault: Callable[[Context], None]
+    # Brings the Healthy cluster into the state the fault needs, before the writer starts (not measured).
+    prepare: Callable[[Context], None] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.fault.__name__
 
 
 def kill_master_process(ctx: Context) -> None:
@@ -187,46 +213,91 @@ def operator_down_during_failover(ctx: Context) -> None:
         ctx.operator.start()
 
 
-def kill_operator_mid_reconcile(ctx: Context, times: int = 3) -> None:
+def kill_operator_mid_reconcile(ctx: Context) -> None:
     """Kill the operator at a random moment of a reconcile that changes live config, then let a new one finish."""
-    for attempt in range(times):
-        ctx.kube.patch_rediscluster(ctx.namespace, NAME, {"spec": {"config": {"hz": str(10 + attempt + 1)}}})
+    for attempt in range(OPERATOR_KILLS):
+        ctx.patch({"config": {"hz": str(11 + attempt % 2)}})
         time.sleep(random.uniform(0.2, 4.0))
         ctx.operator.kill()
         ctx.operator.start()
 
 
 def rolling_change(ctx: Context) -> None:
-    """A change that restarts every Redis pod: replicas first, then a planned failover, then the old master."""
-    limits = {"cpu": f"{random.choice([401, 402, 403, 404])}m", "memory": "300Mi"}
-    ctx.kube.patch_rediscluster(ctx.namespace, NAME, {"spec": {"resources": {"limits": limits}}})
+    """A change that restarts every Redis pod must go one pod at a time: replicas first, then a planned failover,
+    then the old master."""
+    master, statefulset = ctx.master, f"redis-cluster-{NAME}"
+    before = ctx.kube.apps.read_namespaced_stateful_set(statefulset, ctx.namespace).status.update_revision
+    limits = (ctx.kube.rediscluster(ctx.namespace, NAME)["spec"].get("resources") or {}).get("limits") or {}
+    millicores = int(limits.get("cpu", "400m").rstrip("m"))  # 401..404 in turn: every run is a real change
+    ctx.patch({"resources": {"limits": {"cpu": f"{400 + millicores % 4 + 1}m", "memory": "300Mi"}}})
+    rollout = watch_rollout(ctx.kube, ctx.namespace, statefulset, before, HEALTHY_TIMEOUT)
+    if rollout.most_down > 1:
+        ctx.violations.append(f"{rollout.most_down} Redis pods down at once during the rollout")
+    if rollout.replaced[-1:] != [master]:
+        ctx.violations.append(f"pods replaced in the order {rollout.replaced}; the master {master} must be last")
 
 
-QUICK = [kill_master_process, delete_master_pod, isolate_master, operator_down_during_failover]
+def master_at_the_last_ordinal(ctx: Context) -> None:
+    """Grow to SIZE + 1 and fail over until the new last ordinal is the master (Sentinel promotes the replica with
+    the lowest replica-priority: every other replica is given a higher one; the operator sets them back to 1)."""
+    ctx.patch({"size": SIZE + 1})
+    wait_healthy(ctx.kube, ctx.namespace, NAME, size=SIZE + 1, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
+    target = f"redis-cluster-{NAME}-{SIZE}"
+
+    def target_is_master() -> bool:
+        view = ClusterView(ctx.kube, ctx.namespace, NAME, PASSWORD)
+        master = view.master_by_sentinels().split(".", 1)[0]
+        if master == target:
+            return True
+        for member in view.redis:
+            if member.name not in (master, target):
+                with closing(view.node(member)) as node:
+                    node.config_set("replica-priority", 100)
+        with closing(view.sentinel(view.sentinels[0])) as sentinel:
+            sentinel.execute_command("SENTINEL", "FAILOVER", view.group)
+        ctx.sentinels_name_another_master(master)
+        return False
+
+    wait_for(target_is_master, HEALTHY_TIMEOUT, f"{target} to be the master", interval=1)
+    wait_healthy(ctx.kube, ctx.namespace, NAME, size=SIZE + 1, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
+
+
+def scale_down_removes_the_master(ctx: Context) -> None:
+    """The master's ordinal is the one a scale-down removes: its preStop hands over before the pod goes."""
+    ctx.patch({"size": SIZE})
+
+
 ALL = [
-    kill_master_process,
-    delete_master_pod,
-    stop_master_node,
-    freeze_master,
-    isolate_master,
-    delete_all_sentinel_pods,
-    delete_every_pod,
-    operator_down_during_failover,
-    kill_operator_mid_reconcile,
-    rolling_change,
+    Scenario(kill_master_process),
+    Scenario(delete_master_pod),
+    Scenario(stop_master_node),
+    Scenario(freeze_master),
+    Scenario(isolate_master),
+    Scenario(delete_all_sentinel_pods),
+    Scenario(delete_every_pod),
+    Scenario(scale_down_removes_the_master, prepare=master_at_the_last_ordinal),
+    Scenario(kill_operator_mid_reconcile),
+    Scenario(operator_down_during_failover),
+    Scenario(rolling_change),
 ]
+QUICK_NAMES = ("kill_master_process", "delete_master_pod", "isolate_master", "operator_down_during_failover")
+QUICK = [scenario for scenario in ALL if scenario.name in QUICK_NAMES]
 
 
 def run(kube: Kube, namespace: str, operator: RestartableOperator, scenario: Scenario) -> Outcome:
     """Fault a Healthy cluster under a Sentinel-discovering writer; wait for Healthy; count what was lost."""
     view = wait_healthy(kube, namespace, NAME, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
+    if scenario.prepare:
+        scenario.prepare(Context(kube, namespace, operator, view))
+        view = ClusterView(kube, namespace, NAME, PASSWORD)
+    context = Context(kube, namespace, operator, view)
     addresses = PodAddresses(kube, namespace, NAME)
     writer = Writer(addresses, view.group, PASSWORD)
     writer.start()
     try:
         wait_for(lambda: len(writer.log.acknowledged) >= WARM_WRITES, 60, "the writer to warm up", interval=0.2)
         fault = time.monotonic()
-        scenario(Context(kube, namespace, operator, view))
+        scenario.fault(context)
         view = wait_healthy(kube, namespace, NAME, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
         healthy_after = time.monotonic() - fault
         settled = len(writer.log.acknowledged) + WARM_WRITES
@@ -236,11 +307,12 @@ def run(kube: Kube, namespace: str, operator: RestartableOperator, scenario: Sce
     with closing(view.master_node()) as master:
         divergent_write_won = bool(master.exists("chaos:divergent"))
     return Outcome(
-        scenario=scenario.__name__,
+        scenario=scenario.name,
         divergent_write_won=divergent_write_won,
         unavailable_seconds=log.longest_gap_after(fault),
         healthy_after_seconds=healthy_after,
         acknowledged=len(log.acknowledged),
         lost=lost_writes(log, view.master_node),
         failures=log.failures,
+        violations=context.violations,
     )
