@@ -36,7 +36,7 @@ def pinned_version(tool: str) -> str:
 
 
 def _port_from_env(name: str, default: int) -> int:
-    value = os.environ.get(name, str(default))
+    value = os.environ.get(name) or str(default)  # set but empty means the default, as in make
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise SandboxError(f"{name}={value!r} is not a TCP port number")
     return int(value)
