@@ -1,4 +1,4 @@
-"""Volumes and environment reach containers: configMap (refreshed when the ConfigMap changes), secret (items, modes),
+"""Volumes and environment reach containers: configMap and secret (items, modes; refreshed when their source changes),
 downwardAPI, projected service account token, emptyDir with subPath, and env from every kind of source."""
 
 import base64
@@ -95,5 +95,15 @@ def test_configmap_changes_reach_the_mounted_file(cluster, namespace, app):
     cluster.wait_for(
         "the new ConfigMap content in the pod",
         lambda: cluster.run_in(namespace, "app", "cat", "/etc/redis/redis.conf") == "maxmemory 20mb\n",
+        timeout=30,
+    )
+
+
+def test_secret_changes_reach_the_mounted_file(cluster, namespace, app):
+    rotated = base64.b64encode(b"rotated-password").decode()
+    cluster.kubectl("patch", "secret", "auth", "-n", namespace, "-p", f'{{"data":{{"password":"{rotated}"}}}}')
+    cluster.wait_for(
+        "the new Secret content in the pod",
+        lambda: cluster.run_in(namespace, "app", "cat", "/etc/auth/pw") == "rotated-password",
         timeout=30,
     )
