@@ -119,11 +119,7 @@ class Kubelet:
                     self.workers.pop(uid)
             elif worker:
                 worker.update(pod)
-            elif not node.stopped and not self.stopping.is_set():
-                if pod.get("status", {}).get("phase") in ("Succeeded", "Failed") and not pod["metadata"].get(
-                    "deletionTimestamp"
-                ):
-                    return  # finished before this kubelet started: nothing to run
+            elif not node.stopped and not self.stopping.is_set() and not _finished(pod):
                 worker = self.workers[uid] = PodWorker(self, node, pod)
                 worker.start()
 
@@ -175,6 +171,9 @@ class Kubelet:
         if verb == "nodes":
             return {"nodes": {name: not node.stopped for name, node in self.nodes.items()}}
         worker = self.worker(request["namespace"], request["pod"])
+        if verb in ("cut", "heal"):
+            netns.set_connected(worker.uid, verb == "heal")
+            return {}
         container = worker.container(request.get("container"))
         if container is None or container.run is None:
             raise control.ControlError(f"no running container {request.get('container')!r} in {worker.pod_name}")
@@ -184,9 +183,6 @@ class Kubelet:
             else:
                 container.signal_all(SIGNALS[verb])
             return {"container": container.name}
-        if verb in ("cut", "heal"):
-            netns.set_connected(worker.uid, verb == "heal")
-            return {}
         if verb == "pid":
             return {"pid": container.run.process.pid, "container": container.name}
         raise control.ControlError(f"unknown verb {verb!r}")
@@ -275,3 +271,10 @@ class Kubelet:
             thread.join()
         self.paths.control_socket.unlink(missing_ok=True)
         log.info("kubelet stopped")
+
+
+def _finished(pod: dict) -> bool:
+    """A pod that completed before this kubelet started (and is not being deleted): there is nothing to run."""
+    return pod.get("status", {}).get("phase") in ("Succeeded", "Failed") and not pod["metadata"].get(
+        "deletionTimestamp"
+    )
