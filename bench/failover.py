@@ -1,5 +1,6 @@
 """Failover figures on the sandbox: for each chaos scenario, the longest time without an acknowledged write, the time
-until the RedisCluster is Healthy again, and acknowledged writes lost (medians and maxima over --runs runs).
+until the RedisCluster is Healthy again, and acknowledged writes lost (medians and maxima over --runs runs). Each run
+is printed as it ends, the table at the end; a run that timed out counts as failed.
 
     python bench/failover.py [--runs 10] [--scenario NAME ...]
 
@@ -28,45 +29,70 @@ from tests.e2e.rediscluster import apply_manifest, delete_cluster  # noqa: E402
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=10)
-    names = [scenario.__name__ for scenario in harness.ALL]
+    names = [scenario.name for scenario in harness.ALL]
     parser.add_argument("--scenario", action="append", choices=names, help="default: every scenario")
     return parser.parse_args()
 
 
-def _row(name: str, outcomes: list[harness.Outcome]) -> str:
-    gaps = [o.unavailable_seconds for o in outcomes]
-    healthy = [o.healthy_after_seconds for o in outcomes]
+HEADER = (
+    f"{'scenario':32} {'runs':>4} {'failed':>6} {'gap med s':>9} {'gap max':>8} {'healthy med s':>13} {'max':>6} "
+    f"{'lost':>5} {'divergent':>9} {'violations':>10}"
+)
+
+
+def _row(name: str, outcomes: list[harness.Outcome], failed: int) -> str:
+    gaps = [o.unavailable_seconds for o in outcomes] or [float("nan")]
+    healthy = [o.healthy_after_seconds for o in outcomes] or [float("nan")]
     lost = sum(len(o.lost) for o in outcomes)
     won = sum(o.divergent_write_won for o in outcomes)
+    violations = sum(bool(o.violations) for o in outcomes)
     return (
-        f"{name:32} {len(outcomes):>4} {statistics.median(gaps):>9.2f} {max(gaps):>8.2f} "
-        f"{statistics.median(healthy):>10.1f} {max(healthy):>9.1f} {lost:>6} {won:>9}"
+        f"{name:32} {len(outcomes):>4} {failed:>6} {statistics.median(gaps):>9.2f} {max(gaps):>8.2f} "
+        f"{statistics.median(healthy):>13.1f} {max(healthy):>6.1f} {lost:>5} {won:>9} {violations:>10}"
     )
+
+
+def _runs(
+    kube: Kube, namespace: str, operator: harness.RestartableOperator, scenario: harness.Scenario, runs: int
+) -> str:
+    """Run one scenario `runs` times, printing each run as it ends; the scenario's table row."""
+    outcomes, failed = [], 0
+    for number in range(1, runs + 1):
+        try:
+            outcome = harness.run(kube, namespace, operator, scenario)
+        except AssertionError as error:  # a wait that timed out (not Healthy again in time): counted, not hidden
+            failed += 1
+            print(f"# {scenario.name} run {number}: FAILED {error}", flush=True)
+            continue
+        outcomes.append(outcome)
+        print(
+            f"# {scenario.name} run {number}: gap {outcome.unavailable_seconds:.2f} s, Healthy after "
+            f"{outcome.healthy_after_seconds:.1f} s, {outcome.acknowledged} acknowledged, {len(outcome.lost)} lost, "
+            f"violations {outcome.violations or 'none'}",
+            flush=True,
+        )
+    return _row(scenario.name, outcomes, failed)
 
 
 def main() -> int:
     args = _arguments()
-    scenarios = [s for s in harness.ALL if not args.scenario or s.__name__ in args.scenario]
+    scenarios = [s for s in harness.ALL if not args.scenario or s.name in args.scenario]
     kube = Kube(Path(controlplane.up()))
     kube.kubectl("apply", "--server-side", "-f", str(REPO_ROOT / "config" / "crd" / "bases"))
     kube.kubectl("wait", "--for=condition=Established", "crd/redisclusters.redis.kun", "--timeout=60s")
     namespace = f"bench-failover-{secrets.token_hex(3)}"
     kube.kubectl("create", "namespace", namespace)
     operator = harness.RestartableOperator(kube, Path(tempfile.mkdtemp(prefix="bench-failover-")), namespace)
-    print(
-        f"{'scenario':32} {'runs':>4} {'gap med s':>9} {'gap max':>8} {'healthy med':>10} {'max':>9} {'lost':>6} "
-        f"{'divergent':>9}",
-        flush=True,
-    )
+    rows = []
     try:
         apply_manifest(kube, harness.manifest(), namespace)
         for scenario in scenarios:
-            outcomes = [harness.run(kube, namespace, operator, scenario) for _ in range(args.runs)]
-            print(_row(scenario.__name__, outcomes), flush=True)
+            rows.append(_runs(kube, namespace, operator, scenario, args.runs))
     finally:
         delete_cluster(kube, namespace, harness.NAME)
         operator.stop()
         kube.kubectl("delete", "namespace", namespace, "--wait=false")
+    print("\n".join([HEADER, *rows]), flush=True)
     return 0
 
 

@@ -36,7 +36,7 @@ def watch_rollout(kube: Kube, namespace: str, statefulset: str, previous_revisio
         done = (
             status.observed_generation == workload.metadata.generation
             and status.update_revision != previous_revision
-            and status.current_revision == status.update_revision
+            and status.updated_replicas == size  # currentRevision only moves under RollingUpdate, not OnDelete
             and len(serving) == size
         )
         if done:
