@@ -4,7 +4,7 @@ VENV := .venv/bin
 export PATH := $(CURDIR)/bin:$(CURDIR)/$(VENV):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: deps sandbox sandbox-down run test lint unit integration e2e chaos soak bench deploy undeploy
+.PHONY: deps sandbox sandbox-down run test lint unit integration e2e chaos soak bench deploy undeploy undeploy-crd
 
 deps:  ## install OS packages, the Python environment and the sandbox binaries (idempotent)
 	@scripts/install-deps
@@ -30,8 +30,14 @@ unit integration e2e chaos soak: deps
 bench: deps  ## print the benchmark figures (medians of repeated runs)
 	@scripts/bench
 
-deploy:  ## install the operator into the cluster of $$KUBECONFIG with kustomize
-	kubectl apply -k config/default
+# INSTALL=default: the namespace-scoped operator; INSTALL=cluster-scoped: the cluster-wide one (both may coexist).
+INSTALL ?= default
 
-undeploy:
-	kubectl delete -k config/default --ignore-not-found
+deploy:  ## install the CRD and the operator into the cluster of $$KUBECONFIG with kustomize
+	kubectl apply --server-side -k config/$(INSTALL)
+
+undeploy:  ## remove the operator; the CRD and every RedisCluster stay (see undeploy-crd)
+	kubectl delete -k config/$(INSTALL) -l redis.kun/operator-install=true --ignore-not-found
+
+undeploy-crd:  ## remove the CRD too: this deletes every RedisCluster in the cluster
+	kubectl delete -f config/crd/bases --ignore-not-found

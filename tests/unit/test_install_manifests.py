@@ -1,0 +1,37 @@
+"""The kustomize installs: both render, both can coexist, and `make undeploy`'s label never selects the CRD."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.unit
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LABEL = ("redis.kun/operator-install", "true")
+
+
+def render(install: str) -> list[dict]:
+    output = subprocess.run(
+        [str(REPO_ROOT / "bin" / "kubectl"), "kustomize", str(REPO_ROOT / "config" / install)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [doc for doc in yaml.safe_load_all(output) if doc]
+
+
+@pytest.mark.parametrize("install", ["default", "cluster-scoped"])
+def test_undeploy_selects_every_operator_object_and_never_the_crd(install):
+    for obj in render(install):
+        labelled = (obj["metadata"].get("labels") or {}).get(LABEL[0]) == LABEL[1]
+        assert labelled == (obj["kind"] != "CustomResourceDefinition"), f"{obj['kind']} {obj['metadata']['name']}"
+
+
+def test_the_two_installs_share_only_the_crd():
+    def identities(install):
+        return {(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]) for o in render(install)}
+
+    shared = identities("default") & identities("cluster-scoped")
+    assert {kind for kind, _, _ in shared} == {"CustomResourceDefinition"}
