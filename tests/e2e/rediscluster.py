@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import redis
+
 from tests.e2e.kube import Kube, wait_for
 from tests.e2e.redis_view import ClusterView
 
@@ -37,7 +39,10 @@ def wait_healthy(
         assert status.get("observedGeneration") == cluster["metadata"]["generation"], "spec not reconciled yet"
         assert status.get("status") == "Healthy", f"status {status.get('status')}: {newest.get('message')}"
         view = ClusterView(kube, namespace, name, password)
-        problems = view.problems(size, sentinels)
+        try:
+            problems = view.problems(size, sentinels)
+        except redis.RedisError as error:  # a node or Sentinel restarting under a fault: not yet
+            raise AssertionError(f"not reachable yet: {error}") from error
         assert not problems, "; ".join(problems)
         return view
 
