@@ -1,7 +1,8 @@
 """Detached processes with a log file and a pid file, and the search for those a crashed sandbox left behind.
 
 A process belongs to a sandbox when its command line names a path inside the state directory or its working
-directory is there: every component is started that way, so the pid file is a shortcut, never the only record.
+directory is there, and it has no terminal: every component is started that way, so the pid file is a shortcut,
+never the only record.
 """
 
 import os
@@ -74,20 +75,27 @@ def is_alive(pid: int) -> bool:
 
 
 def belongs_to(pid: int, state_dir: Path) -> bool:
-    """Whether pid's command line names state_dir or a path in it, or it works in state_dir without a terminal.
+    """Whether pid is the sandbox's: it has no terminal, and it names state_dir (or a path in it) on its command line
+    or works in state_dir.
 
-    A process with a terminal is someone's shell that happens to be in the directory: never the sandbox's.
+    Components and pods never have a terminal; a process with one is someone's shell, editor or `tail -f`.
     """
     inside = f"{state_dir}/"
     try:
-        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
-        cwd = os.readlink(f"/proc/{pid}/cwd")
-        has_terminal = _stat_fields(pid)[4] != "0"
+        if _stat_fields(pid)[4] != "0":  # tty_nr
+            return False
+        # "--flag=<path>" and "<path>" both name a path; a path inside state_dir may appear anywhere in an argument
+        if any(inside in argument or argument.rpartition("=")[2] == str(state_dir) for argument in command_line(pid)):
+            return True
+        return f"{os.readlink(f'/proc/{pid}/cwd')}/".startswith(inside)
     except (OSError, IndexError):
         return False
-    # "--flag=<path>" and "<path>" both name a path; a path inside state_dir may appear anywhere in an argument
-    named = any(inside in argument or argument.rpartition("=")[2] == str(state_dir) for argument in arguments)
-    return named or (f"{cwd}/".startswith(inside) and not has_terminal)
+
+
+def command_line(pid: int) -> list[str]:
+    """pid's arguments, the program first; empty for a kernel thread or a zombie."""
+    raw = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    return raw.removesuffix("\0").split("\0") if raw else []  # no final NUL after a program retitles itself
 
 
 def find(state_dir: Path | None, netns_inodes: Iterable[int] = ()) -> list[int]:

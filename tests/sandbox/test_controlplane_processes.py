@@ -1,6 +1,8 @@
 """Detached processes: started with a log and a pid file, recognised as the sandbox's, stopped for sure."""
 
 import os
+import pty
+import signal
 import sys
 import time
 
@@ -82,6 +84,23 @@ def test_a_sibling_directory_with_the_same_prefix_is_not_the_sandbox(state_dir, 
         assert processes.find(state_dir) == []
     finally:
         processes.stop([pid], grace_seconds=0)
+
+
+def test_a_process_on_a_terminal_is_never_the_sandbox_s(state_dir):
+    pid, terminal = pty.fork()  # the child gets the terminal as its controlling terminal, like a user's `tail -f`
+    if pid == 0:
+        os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(600)", str(state_dir / "logs")])
+    try:
+        deadline = time.monotonic() + 30
+        while str(state_dir / "logs") not in processes.command_line(pid):  # until the exec shows
+            assert time.monotonic() < deadline, "the child never ran"
+            time.sleep(0.01)
+        assert not processes.belongs_to(pid, state_dir)
+        assert pid not in processes.find(state_dir)
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(terminal)
 
 
 def test_the_caller_is_never_found_even_inside_the_state_directory(state_dir, monkeypatch):
