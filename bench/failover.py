@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import redis
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
@@ -60,7 +62,8 @@ def _runs(
     for number in range(1, runs + 1):
         try:
             outcome = harness.run(kube, namespace, operator, scenario)
-        except AssertionError as error:  # a wait that timed out (not Healthy again in time): counted, not hidden
+        # Not Healthy again in time, or a check that could not reach the cluster: counted and shown, never hidden.
+        except (AssertionError, redis.RedisError) as error:
             failed += 1
             print(f"# {scenario.name} run {number}: FAILED {error}", flush=True)
             continue
