@@ -1,10 +1,11 @@
 """Whatever part of a cluster is deleted by accident comes back, and clients that find the master through the
 Sentinels keep writing.
 
-Scenario, on one cluster (each step starts from Healthy and ends Healthy, with the Sentinels knowing exactly the
-current members: no stale entries): delete a replica pod; a Sentinel pod; the master pod (its preStop hands over to
-a replica first); the Redis StatefulSet; the Sentinel Service and the Redis ConfigMap. After each step keys written
-before it are still there and a write through Sentinel discovery succeeds.
+Scenario, on one cluster whose data lives in claims (deleting the StatefulSet deletes every Redis pod, and emptyDir
+data would go with them, as in the reference). Each step starts from Healthy and ends Healthy, with the Sentinels
+knowing exactly the current members (no stale entries): delete a replica pod; a Sentinel pod; the master pod (its
+preStop hands over to a replica first); the Redis StatefulSet; the Sentinel Service and the Redis ConfigMap. After
+each step the keys written before it are all there, and a write through Sentinel discovery succeeds.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.data import missing_keys, write_keys
-from tests.e2e.kube import EXAMPLES
+from tests.e2e.manifests import persistent, rediscluster
 from tests.e2e.rediscluster import apply_manifest, wait_healthy
 
 pytestmark = pytest.mark.e2e
 
 
 def test_deleted_pods_statefulset_service_and_configmap_come_back(kube, cluster_operator, namespace):
-    apply_manifest(kube, EXAMPLES / "01-basic.yaml", namespace)
+    apply_manifest(kube, rediscluster(storage=persistent(keep_after_deletion=False)), namespace)
     view = wait_healthy(kube, namespace, "test")
     write_keys(view, "initial")
 
