@@ -24,6 +24,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from sandbox import controlplane  # noqa: E402
 from tests.e2e.chaos import harness  # noqa: E402
+from tests.e2e.conftest import diagnostics  # noqa: E402
 from tests.e2e.kube import Kube  # noqa: E402
 from tests.e2e.rediscluster import apply_manifest, delete_cluster  # noqa: E402
 
@@ -66,6 +67,7 @@ def _runs(
         except (AssertionError, redis.RedisError) as error:
             failed += 1
             print(f"# {scenario.name} run {number}: FAILED {error}", flush=True)
+            print(diagnostics(kube, namespace), file=sys.stderr, flush=True)
             continue
         outcomes.append(outcome)
         print(

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.chaos.harness import NAME, RestartableOperator, manifest
+from tests.e2e.conftest import _failed, diagnostics
 from tests.e2e.kube import Kube
 from tests.e2e.rediscluster import apply_manifest, delete_cluster
 
@@ -33,3 +34,11 @@ def chaos_cluster(kube: Kube, chaos_namespace: str, chaos_operator: RestartableO
     apply_manifest(kube, manifest(), chaos_namespace)
     yield NAME
     delete_cluster(kube, chaos_namespace, NAME)
+
+
+@pytest.fixture(autouse=True)
+def diagnostics_on_failure(kube: Kube, chaos_namespace: str, request: pytest.FixtureRequest) -> Iterator[None]:
+    """The cluster's objects, logs and Sentinel views when a scenario failed, before the next one changes them."""
+    yield
+    if _failed(request):
+        print(diagnostics(kube, chaos_namespace))

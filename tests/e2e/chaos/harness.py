@@ -8,11 +8,12 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sandbox import faults
+from sandbox.kubelet.control import ControlError
 from tests.e2e.chaos.rollout import watch_rollout
 from tests.e2e.chaos.workload import PodAddresses, Writer, lost_writes
 from tests.e2e.conftest import Operator
@@ -161,7 +162,9 @@ def freeze_master(ctx: Context) -> None:
         ctx.sentinels_name_another_master(master)
         time.sleep(1)  # let the promotion settle, so the old master wakes into a cluster that has moved on
     finally:
-        faults.thaw(ctx.namespace, master, "redis")
+        # Frozen long enough, the liveness probe has the kubelet kill it: nothing is left to thaw then.
+        with suppress(ControlError):
+            faults.thaw(ctx.namespace, master, "redis")
 
 
 def isolate_master(ctx: Context) -> None:
