@@ -71,7 +71,17 @@ def down(state_dir: str | os.PathLike | None = None) -> None:
 def status(state_dir: str | os.PathLike | None = None) -> dict[str, int | None]:
     """Each component's pid, or None when it is not running."""
     sandbox = Sandbox.from_env(state_dir)
-    return {name: processes.running_pid(sandbox.pid_file(name), sandbox.state_dir) for name in COMPONENTS}
+    found = {}
+    for name in COMPONENTS:
+        pid = processes.running_pid(sandbox.pid_file(name), sandbox.state_dir)
+        if pid is not None and _component_of(pid) == name:
+            found[name] = pid
+    if len(found) < len(COMPONENTS):  # a pid file lost or overwritten: recognise the process by its command line
+        for pid in processes.find(sandbox.state_dir):
+            name = _component_of(pid)
+            if name and name not in found:
+                found[name] = pid
+    return {name: found.get(name) for name in COMPONENTS}
 
 
 def is_running(state_dir: str | os.PathLike | None = None) -> bool:
@@ -212,6 +222,18 @@ _COMMANDS: dict[str, Callable[[Sandbox], list[str]]] = {
 }
 
 
+def _component_of(pid: int) -> str | None:
+    """Which component pid runs, judged by its command line; None for any other process."""
+    try:
+        arguments = processes.command_line(pid)
+    except OSError:
+        return None
+    if "sandbox.kubelet" in arguments:
+        return "kubelet"
+    program = Path(arguments[0]).name if arguments else None
+    return program if program in COMPONENTS else None
+
+
 def _running(sandbox: Sandbox) -> dict[str, int]:
     return {name: pid for name, pid in status(sandbox.state_dir).items() if pid is not None}
 
@@ -236,10 +258,9 @@ def _remove_pods(sandbox: Sandbox) -> None:
 
 
 def _clear(sandbox: Sandbox) -> None:
-    """Remove everything of this sandbox but its certificates: processes, network, mounts and files."""
-    leftovers = processes.find(sandbox.state_dir, network.pod_netns_inodes())
-    processes.stop(leftovers, grace_seconds=STOP_SECONDS)
-    network.teardown(sandbox.state_dir)
+    """Remove everything of this sandbox but its certificates: processes, pods, network, mounts and files."""
+    processes.stop(processes.find(sandbox.state_dir), grace_seconds=STOP_SECONDS)
+    _remove_pods(sandbox)
     still_mounted = network.mounts_under(sandbox.state_dir)
     if still_mounted:  # removing files through a mount would delete what it shows from elsewhere
         raise SandboxError(f"{still_mounted[0]} is still mounted; unmount it and run `python -m sandbox down` again")
