@@ -33,3 +33,16 @@ def sandbox_kubeconfig() -> Path:
     yield kubeconfig
     if not already_running and not os.environ.get("SANDBOX_KEEP"):
         controlplane.down()
+
+
+# Suites run cheapest first, so a broken unit fails the run in seconds, and the sandbox's own lifecycle tests (which
+# stop and start it) finish before the operator's end-to-end tests start their operators on it.
+_SUITE_ORDER = ("unit", "integration", "sandbox", "e2e", "chaos", "soak")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        marks = {mark.name for mark in item.iter_markers()}
+        return next((index for index, suite in enumerate(_SUITE_ORDER) if suite in marks), len(_SUITE_ORDER))
+
+    items.sort(key=rank)
