@@ -13,7 +13,7 @@ cache="${SANDBOX_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/redis-kun-sandbox}
 kubernetes_version=$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" {print $3}' "$here/kubernetes/go.mod")
 etcd_version=$(awk '$1 == "go.etcd.io/etcd/server/v3" {print $2}' "$here/etcd/go.mod")
 
-command -v go >/dev/null || { echo "sandbox: Go is not installed; install Go >= 1.26 (https://go.dev/doc/install) and retry" >&2; exit 1; }
+command -v go >/dev/null || { echo "sandbox: Go is not installed; install Go >= 1.26 and retry" >&2; exit 1; }
 
 # build NAME VERSION MODULE_DIR PACKAGE [LDFLAGS]
 build() {
