@@ -67,10 +67,15 @@ class Cluster:
                 raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
             time.sleep(every)
 
+    def ready_pod(self, namespace: str, name: str) -> dict | None:
+        """The pod when it is Ready and not terminating, else None."""
+        pod = self.pod(namespace, name)
+        conditions = (pod or {}).get("status", {}).get("conditions") or []
+        ready = any(c["type"] == "Ready" and c["status"] == "True" for c in conditions)
+        return pod if ready and not pod["metadata"].get("deletionTimestamp") else None
+
     def wait_ready(self, namespace: str, name: str, timeout: float = 90) -> dict:
-        return self.wait_for(
-            f"pod {namespace}/{name} to be Ready", lambda: ready_pod(self.pod(namespace, name)), timeout
-        )
+        return self.wait_for(f"pod {namespace}/{name} to be Ready", lambda: self.ready_pod(namespace, name), timeout)
 
     def run_in(self, namespace: str, pod: str, *argv: str, container: str | None = None) -> str:
         """Run a command inside a pod (as kubectl exec would); returns stdout, fails on a non-zero exit."""
@@ -82,12 +87,6 @@ class Cluster:
         current = self.pod(namespace, pod) or {}
         statuses = current.get("status", {}).get("containerStatuses") or []
         return next((s for s in statuses if container in (None, s["name"])), None)
-
-
-def ready_pod(pod: dict | None) -> dict | None:
-    conditions = (pod or {}).get("status", {}).get("conditions") or []
-    ready = any(c["type"] == "Ready" and c["status"] == "True" for c in conditions)
-    return pod if ready and not pod["metadata"].get("deletionTimestamp") else None
 
 
 @pytest.fixture(scope="session")

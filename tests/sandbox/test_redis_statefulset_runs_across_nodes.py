@@ -113,7 +113,7 @@ def test_a_deleted_pod_comes_back_with_its_data(cluster, redis_set, namespace):
     cluster.kubectl("delete", "pod", "-n", namespace, "redis-1", "--wait=false")
     cluster.wait_for(
         "redis-1 to be replaced and Ready",
-        lambda: (pod := cluster.wait_ready(namespace, "redis-1")) and pod["metadata"]["uid"] != old_uid,
+        lambda: (pod := cluster.ready_pod(namespace, "redis-1")) and pod["metadata"]["uid"] != old_uid,
         timeout=120,
     )
     assert cluster.run_in(namespace, "redis-1", "redis-cli", "get", "survivor").strip() == "yes"
