@@ -85,11 +85,13 @@ def test_pods_reach_each_other_by_address_and_by_name(cluster, redis_set, namesp
 
 
 def test_a_service_name_resolves_to_every_ready_pod(cluster, redis_set, namespace):
-    lines = cluster.run_in(
-        namespace, "redis-0", "getent", "ahosts", f"redis.{namespace}.svc.cluster.local"
-    ).splitlines()
-    resolved = {line.split()[0] for line in lines}
-    assert resolved == {pod["status"]["podIP"] for pod in redis_set.values()}
+    expected = {pod["status"]["podIP"] for pod in redis_set.values()}
+
+    def resolved() -> set[str]:  # EndpointSlices follow readiness with a small lag, as DNS records do
+        name = f"redis.{namespace}.svc.cluster.local"
+        return {line.split()[0] for line in cluster.run_in(namespace, "redis-0", "getent", "ahosts", name).splitlines()}
+
+    cluster.wait_for("the service name to resolve to every pod", lambda: resolved() == expected, timeout=30)
 
 
 def test_sentinel_resolves_a_pod_fqdn(cluster, redis_set, namespace):
