@@ -25,6 +25,8 @@ NAME = "chaos"
 PASSWORD = "chaos-password"
 DOWN_AFTER_MS = 5000
 HEALTHY_TIMEOUT = 240  # seconds from the fault until the RedisCluster must be Healthy again
+# A rolling change replaces one pod per reconcile, and a reconcile takes up to 90 s on a loaded 2-core machine.
+ROLLOUT_TIMEOUT = 600
 WARM_WRITES = 50  # acknowledged writes before the fault, so the gap is measured from a steady state
 OPERATOR_KILLS = 20  # kill_operator_mid_reconcile: reconciles interrupted in one run
 SIZE = 3
@@ -233,7 +235,7 @@ def rolling_change(ctx: Context) -> None:
     limits = (ctx.kube.rediscluster(ctx.namespace, NAME)["spec"].get("resources") or {}).get("limits") or {}
     millicores = int(limits.get("cpu", "400m").rstrip("m"))  # 401..404 in turn: every run is a real change
     ctx.patch({"resources": {"limits": {"cpu": f"{400 + millicores % 4 + 1}m", "memory": "300Mi"}}})
-    rollout = watch_rollout(ctx.kube, ctx.namespace, statefulset, before, HEALTHY_TIMEOUT)
+    rollout = watch_rollout(ctx.kube, ctx.namespace, statefulset, before, ROLLOUT_TIMEOUT)
     if rollout.most_down > 1:
         ctx.violations.append(f"{rollout.most_down} Redis pods down at once during the rollout")
     if rollout.replaced[-1:] != [master]:

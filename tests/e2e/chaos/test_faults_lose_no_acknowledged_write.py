@@ -14,7 +14,8 @@ import pytest
 
 from tests.e2e.chaos import harness
 
-pytestmark = pytest.mark.chaos
+# A scenario may wait for Healthy twice and for a whole rolling change: more than the suite's default 600 s.
+pytestmark = [pytest.mark.chaos, pytest.mark.timeout(1500)]
 
 
 def _check(outcome: harness.Outcome) -> None:
