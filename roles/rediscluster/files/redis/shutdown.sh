@@ -31,15 +31,18 @@ if [ "$requested" = no ]; then
 fi
 
 attempts=0
-while [ "$attempts" -lt 40 ]; do  # up to about 20 s, inside the 30 s grace period
+while [ "$attempts" -lt 100 ]; do  # up to about 20 s, inside the 30 s grace period
   while read -r host; do
     master=$(sentinel "$host" SENTINEL get-master-addr-by-name "$REDIS_GROUP" 2>/dev/null | head -n 1 | tr -d '\r')
     if [ -n "$master" ] && [ "$master" != "$self" ] && [ "$master" != "$POD_IP" ]; then
       echo "handed over to $master"
+      # Clients held by the pause would wait for their socket timeout, or for this process to save and exit:
+      # disconnected now, they ask the Sentinels again and find the new master at once.
+      timeout 3 redis-cli -h 127.0.0.1 -p 6379 CLIENT KILL TYPE normal >/dev/null 2>&1
       exit 0
     fi
   done <"$sentinels"
   attempts=$((attempts + 1))
-  sleep 0.5
+  sleep 0.2
 done
 echo "no Sentinel named a new master in time" >&2
