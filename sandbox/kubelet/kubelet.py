@@ -12,11 +12,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sandbox.config import KUBELET_PORT, NETNS_PREFIX
+
 from . import control, logs_server, netns
 from .api import Api, ApiError, Informer
 from .events import EventRecorder
 from .hostsfile import HostsFiles, Record, pod_records, service_records
-from .nodes import KUBELET_PORT, Heartbeat, Node, node_name
+from .nodes import Heartbeat, Node, node_name
 from .pods import PodWorker
 from .provisioner import Provisioner
 from .volumes import TOKEN_SECONDS, VolumeNotReady
@@ -230,7 +232,7 @@ class Kubelet:
         listing = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False).stdout
         for line in listing.splitlines():
             name = line.split()[0] if line.strip() else ""
-            if name.startswith("kun-"):
+            if name.startswith(NETNS_PREFIX):
                 subprocess.run(["ip", "netns", "del", name], capture_output=True, check=False)
 
     def run(self) -> None:

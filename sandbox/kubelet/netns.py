@@ -12,18 +12,17 @@ import subprocess
 import threading
 from pathlib import Path
 
-BRIDGE = "kun0"
-GATEWAY = "10.244.0.1"
-PREFIX_LENGTH = 16
+from sandbox.config import BRIDGE, GATEWAY_IP, NETNS_PREFIX, POD_NETWORK, VETH_PREFIX
+
 FIRST_HOST, LAST_HOST = 2, 254
 
 
 def netns_name(uid: str) -> str:
-    return "kun-" + uid.replace("-", "")[:10]
+    return NETNS_PREFIX + uid.replace("-", "")[:10]
 
 
 def host_veth_name(uid: str) -> str:
-    return "kv" + uid.replace("-", "")[:8]  # interface names are limited to 15 characters
+    return VETH_PREFIX + uid.replace("-", "")[:8]  # interface names are limited to 15 characters
 
 
 def netns_path(uid: str) -> str:
@@ -84,9 +83,9 @@ def setup(uid: str, address: str, sysctls: dict[str, str]) -> None:
     _ip("link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", name)
     _ip("link", "set", veth, "master", BRIDGE, "up")
     _ip("link", "set", "lo", "up", netns=name)
-    _ip("addr", "add", f"{address}/{PREFIX_LENGTH}", "dev", "eth0", netns=name)
+    _ip("addr", "add", f"{address}/{POD_NETWORK.prefixlen}", "dev", "eth0", netns=name)
     _ip("link", "set", "eth0", "up", netns=name)
-    _ip("route", "add", "default", "via", GATEWAY, netns=name)
+    _ip("route", "add", "default", "via", str(GATEWAY_IP), netns=name)
     for key, value in sysctls.items():
         # Net sysctls are per namespace: /proc/sys/net seen from inside the pod's namespace is the pod's own.
         argv = ["nsenter", f"--net={netns_path(uid)}", "sysctl", "-q", "-w", f"{key}={value}"]

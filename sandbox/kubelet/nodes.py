@@ -14,6 +14,8 @@ import threading
 import time
 from datetime import UTC, datetime
 
+from sandbox.config import KUBELET_PORT, NODE_IPS, pinned_version
+
 from .api import Api, ApiError
 from .netns import AddressPool
 from .status import timestamp
@@ -23,8 +25,7 @@ log = logging.getLogger(__name__)
 LEASE_SECONDS = 40
 RENEW_EVERY = 5.0
 STATUS_EVERY = 60.0
-KUBELET_PORT = 10250
-KUBELET_VERSION = "v1.35.4"
+KUBELET_VERSION = pinned_version("kubernetes")
 CAPACITY = {"cpu": "4", "memory": "8Gi", "pods": "110", "ephemeral-storage": "100Gi"}
 ARCH = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
 
@@ -34,7 +35,7 @@ def node_name(index: int) -> str:
 
 
 def node_ip(index: int) -> str:
-    return f"10.244.0.{10 + index}"
+    return str(NODE_IPS[index - 1])
 
 
 def micro_time() -> str:
