@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.data import missing_keys, write_keys
+from tests.e2e.kube import INSTANCE, wait_for
 from tests.e2e.manifests import persistent, rediscluster
 from tests.e2e.rediscluster import apply_manifest, wait_healthy
 
@@ -26,7 +27,18 @@ def test_deleted_pods_statefulset_service_and_configmap_come_back(kube, cluster_
 
     def recover(step: str, *delete_args: str) -> None:
         nonlocal view
+        before = {pod.metadata.uid for pod in kube.pods(namespace, INSTANCE)}
         kube.kubectl("delete", "-n", namespace, *delete_args)
+        if delete_args[0] == "statefulset":
+            # The garbage collector deletes the old StatefulSet's pods in the background, possibly after the operator
+            # has created the new one: until they are gone the cluster only looks whole.
+            wait_for(
+                lambda: (
+                    not before & {pod.metadata.uid for pod in kube.pods(namespace, "app.kubernetes.io/component=redis")}
+                ),
+                180,
+                "the old StatefulSet's pods to be replaced",
+            )
         view = wait_healthy(kube, namespace, "test")
         assert missing_keys(view, "initial") == {}, f"keys lost after deleting {step}"
         write_keys(view, step)  # Sentinel discovery leads to a master that takes writes
