@@ -12,6 +12,7 @@ cache="${SANDBOX_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/redis-kun-sandbox}
 
 kubernetes_version=$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" {print $3}' "$here/kubernetes/go.mod")
 etcd_version=$(awk '$1 == "go.etcd.io/etcd/server/v3" {print $2}' "$here/etcd/go.mod")
+redis_exporter_version=$(awk '$1 == "github.com/oliver006/redis_exporter" {print $2}' "$here/redis_exporter/go.mod")
 
 command -v go >/dev/null || { echo "sandbox: Go is not installed; install Go >= 1.26 and retry" >&2; exit 1; }
 
@@ -37,6 +38,9 @@ k8s_ldflags="-X k8s.io/component-base/version.gitVersion=$kubernetes_version \
   -X k8s.io/component-base/version.gitTreeState=clean"
 
 build etcd "$etcd_version" "$here/etcd" go.etcd.io/etcd/server/v3
+# Not part of the control plane: the kubelet runs it for pods with the oliver006/redis_exporter image.
+build redis_exporter "$redis_exporter_version" "$here/redis_exporter" github.com/oliver006/redis_exporter \
+  "-X main.BuildVersion=$redis_exporter_version"
 for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   build "$cmd" "$kubernetes_version" "$here/kubernetes" "k8s.io/kubernetes/cmd/$cmd" "$k8s_ldflags"
 done
