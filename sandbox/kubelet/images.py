@@ -6,6 +6,9 @@ Mapped images (any tag or digest):
       args that start with an executable name, e.g. `redis-sentinel /etc/sentinel.conf`, run that executable instead).
       The official image's binaries are built with protected mode off by default; the host's are not, so
       redis-server and redis-sentinel from a redis image get `--protected-mode no` (before the user's options).
+  oliver006/redis_exporter, docker.io/ or quay.io/ prefixed  -> bin/redis_exporter (built by sandbox/tools/build.sh),
+      with the container's args. Like the image, it reads REDIS_ADDR, REDIS_PASSWORD and so on from the environment
+      and serves metrics on :9121.
 Any other image runs only when the container gives `command`; `command[0]` (or the mapped executable) is looked up on
 the host PATH, so busybox- or debian-like containers can use `sh`, `sleep`, `redis-cli` and so on.
 """
@@ -15,13 +18,17 @@ from __future__ import annotations
 import re
 import shutil
 
-REDIS_IMAGE = re.compile(
-    r"^(?:docker\.io/)?(?:(?:library/)?redis|bitnami/redis)(?::[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$"
-)
+from sandbox.config import BIN_DIR
+
+_TAG_OR_DIGEST = r"(?::[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$"
+REDIS_IMAGE = re.compile(r"^(?:docker\.io/)?(?:(?:library/)?redis|bitnami/redis)" + _TAG_OR_DIGEST)
+EXPORTER_IMAGE = re.compile(r"^(?:docker\.io/|quay\.io/)?oliver006/redis_exporter" + _TAG_OR_DIGEST)
+EXPORTER_BINARY = BIN_DIR / "redis_exporter"
 
 MAPPED_IMAGES_HELP = (
     "the sandbox runs host binaries instead of pulling images: give the container a `command`, "
-    "or use a redis image (redis:<tag>, docker.io/library/redis:<tag>, bitnami/redis:<tag>), which runs redis-server"
+    "or use a redis image (redis:<tag>, docker.io/library/redis:<tag>, bitnami/redis:<tag>), which runs redis-server, "
+    "or oliver006/redis_exporter:<tag>"
 )
 
 
@@ -45,6 +52,8 @@ def container_argv(image: str, command: list[str] | None, args: list[str] | None
         argv = (
             args if args and not args[0].startswith("-") and not args[0].endswith(".conf") else ["redis-server", *args]
         )
+    elif EXPORTER_IMAGE.match(image or ""):
+        argv = [str(EXPORTER_BINARY), *args]  # the image's entrypoint is the exporter itself
     else:
         raise NotRunnable("ImageNotInSandbox", f"image {image!r} is not mapped to host binaries; {MAPPED_IMAGES_HELP}")
     if redis_image and argv[0].rsplit("/", 1)[-1] in ("redis-server", "redis-sentinel"):
