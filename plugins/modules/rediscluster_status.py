@@ -196,17 +196,16 @@ import socket
 from datetime import UTC, datetime
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-from ansible.module_utils.kube_client import MERGE_PATCH, api_client, missing_kubernetes_library
+from ansible.module_utils.kube_client import KubeApi, api_client, missing_kubernetes_library, object_path
 from ansible.module_utils.rediscluster_conditions import default_reason, next_status, timestamp
 from ansible.module_utils.rediscluster_events import event_name, new_event, repeat_patch
 
-# main() reports a missing kubernetes library before anything uses these.
+# main() reports a missing kubernetes library before anything uses it.
 with contextlib.suppress(ImportError):
-    from kubernetes.client import ApiException, CoreV1Api, CustomObjectsApi
+    from kubernetes.client.exceptions import ApiException
 
 # The RedisCluster resource (config/crd).
-GROUP = "redis.kun"
-VERSION = "v1beta1"
+API_VERSION = "redis.kun/v1beta1"
 PLURAL = "redisclusters"
 # Another writer between our read and our write makes the conditional write fail; read, merge and try again.
 WRITE_ATTEMPTS = 5
@@ -264,11 +263,11 @@ def argument_spec() -> dict:
 class StatusWriter:
     """Reads the RedisCluster and writes its status and Events through the Kubernetes API."""
 
-    def __init__(self, module: AnsibleModule, custom: CustomObjectsApi, core: CoreV1Api):
+    def __init__(self, module: AnsibleModule, api: KubeApi):
         self.module = module
         self.params = module.params
-        self.custom = custom
-        self.core = core
+        self.api = api
+        self.path = object_path(API_VERSION, PLURAL, self.params["namespace"], self.params["name"])
 
     def run(self) -> None:
         now = datetime.now(UTC)
@@ -299,9 +298,7 @@ class StatusWriter:
 
     def _read(self) -> dict:
         try:
-            owner = self.custom.get_namespaced_custom_object(
-                GROUP, VERSION, self.params["namespace"], PLURAL, self.params["name"]
-            )
+            owner = self.api.get(self.path)
         except ApiException as error:
             self._fail(f"cannot read it: {_cause(error)}")
         uid = owner["metadata"]["uid"]
@@ -313,9 +310,7 @@ class StatusWriter:
         """Writes `status` unless the object changed since it was read; False on such a conflict."""
         body = {"metadata": {"resourceVersion": owner["metadata"]["resourceVersion"]}, "status": status}
         try:
-            self.custom.patch_namespaced_custom_object_status(
-                GROUP, VERSION, self.params["namespace"], PLURAL, self.params["name"], body, _content_type=MERGE_PATCH
-            )
+            self.api.merge_patch(f"{self.path}/status", body)
         except ApiException as error:
             if error.status == 409:
                 return False
@@ -338,21 +333,21 @@ class StatusWriter:
 
     def _count(self, involved: dict, event: dict, stamp: str) -> None:
         """Creates the Event, or adds one to the count of the same Event recorded earlier."""
-        name, namespace = event_name(involved, event), involved["namespace"]
+        events = object_path("v1", "events", involved["namespace"])
+        path = f"{events}/{event_name(involved, event)}"
         try:
-            existing = self.core.read_namespaced_event(name, namespace)
+            existing = self.api.get(path)
         except ApiException as error:
             if error.status != 404:
                 raise
             try:
-                self.core.create_namespaced_event(namespace, new_event(involved, event, stamp, self._instance()))
+                self.api.create(events, new_event(involved, event, stamp, self._instance()))
                 return
             except ApiException as create_error:
                 if create_error.status != 409:
                     raise
-                existing = self.core.read_namespaced_event(name, namespace)  # created meanwhile: count on it
-        patch = repeat_patch(existing.count, stamp)
-        self.core.patch_namespaced_event(name, namespace, patch, _content_type=MERGE_PATCH)
+                existing = self.api.get(path)  # created meanwhile: count on it
+        self.api.merge_patch(path, repeat_patch(existing.get("count"), stamp))
 
     def _instance(self) -> str:
         return self.params["reporting_instance"] or socket.gethostname()
@@ -376,8 +371,7 @@ def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     if missing_kubernetes_library():
         module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(missing_kubernetes_library()))
-    api = api_client(module.params["kubeconfig"], module.params["context"])
-    StatusWriter(module, CustomObjectsApi(api), CoreV1Api(api)).run()
+    StatusWriter(module, api_client(module.params["kubeconfig"], module.params["context"])).run()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@ left exactly as it was until the spec is fixed.
 
 Scenario: a Healthy cluster; its spec is changed to name a password Secret that does not exist (the schema cannot
 know); the status turns Failed naming the Secret, a Warning Event says the same, and no pod, StatefulSet or
-ConfigMap changes. A config key the schema lets through but Redis does not know is reported the same way.
+ConfigMap changes. A config key the schema lets through but Redis does not know, and a value Redis rejects, are
+reported the same way: neither reaches a node or the ConfigMap.
 Removing the bad fields makes the cluster Healthy again, with the same pods.
 """
 
@@ -45,8 +46,9 @@ def failed_with(kube, namespace: str, words: str) -> str:
     [
         ({"passwordSecret": {"name": "no-such-secret", "key": "password"}}, "Secret no-such-secret"),
         ({"config": {"no-such-directive": "1"}}, "no-such-directive"),
+        ({"config": {"maxmemory-policy": "sometimes"}}, "maxmemory-policy"),
     ],
-    ids=["missing-password-secret", "config-key-unknown-to-redis"],
+    ids=["missing-password-secret", "config-key-unknown-to-redis", "config-value-redis-rejects"],
 )
 def test_invalid_spec_is_reported_and_changes_nothing(kube, cluster_operator, namespace, bad_spec, words):
     apply_manifest(kube, EXAMPLES / "01-basic.yaml", namespace)

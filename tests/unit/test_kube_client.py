@@ -1,4 +1,5 @@
-"""Which cluster kube_client.api_client talks to: the explicit kubeconfig, else $KUBECONFIG, with its context."""
+"""Which cluster kube_client.api_client talks to (the explicit kubeconfig, else $KUBECONFIG, with its context), with
+which credentials, and the REST paths its requests use."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible.module_utils.kube_client import api_client
+from ansible.module_utils.kube_client import api_client, object_path
 
 pytestmark = pytest.mark.unit
 
@@ -53,3 +54,22 @@ def test_the_environment_is_used_without_an_explicit_kubeconfig(from_env):
 
 def test_a_context_picks_its_cluster(explicit):
     assert api_client(explicit, "c1").configuration.host == "https://other.invalid:6443"
+
+
+def test_the_kubeconfig_token_is_sent_as_a_bearer_token(explicit):
+    assert api_client(explicit)._credentials() == {"Authorization": "Bearer t"}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "path"),
+    [
+        (("v1", "events", "ns"), "/api/v1/namespaces/ns/events"),
+        (("v1", "events", "ns", "test.0123"), "/api/v1/namespaces/ns/events/test.0123"),
+        (
+            ("redis.kun/v1beta1", "redisclusters", "ns", "test", "status"),
+            "/apis/redis.kun/v1beta1/namespaces/ns/redisclusters/test/status",
+        ),
+    ],
+)
+def test_object_paths_follow_the_api_groups(arguments, path):
+    assert object_path(*arguments) == path

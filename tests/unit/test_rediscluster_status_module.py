@@ -6,7 +6,6 @@ import copy
 import importlib.util
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -86,6 +85,10 @@ def api_error(status: int, message: str = "") -> ApiException:
     return error
 
 
+CLUSTER_PATH = "/apis/redis.kun/v1beta1/namespaces/ns/redisclusters/test"
+EVENTS_PATH = "/api/v1/namespaces/ns/events"
+
+
 class FakeClusters:
     """One RedisCluster; the first `conflicts` status writes lose against another writer, as a 409 says."""
 
@@ -98,20 +101,19 @@ class FakeClusters:
         }
         self.writes: list[dict] = []
 
-    def get_namespaced_custom_object(self, *_args) -> dict:
+    def get(self) -> dict:
         if self.missing:
             raise api_error(404, 'redisclusters.redis.kun "test" not found')
         return copy.deepcopy(self.object)
 
-    def patch_namespaced_custom_object_status(self, *args, _content_type: str) -> None:
-        body = args[-1]
-        assert _content_type == "application/merge-patch+json"
+    def patch_status(self, body: dict) -> dict:
         if self.conflicts or body["metadata"]["resourceVersion"] != self.object["metadata"]["resourceVersion"]:
             self.conflicts = max(self.conflicts - 1, 0)
             self.object["metadata"]["resourceVersion"] += "1"  # the other writer's change
             raise api_error(409, "the object has been modified")
         self.object["status"] = body["status"]
         self.writes.append(body)
+        return copy.deepcopy(self.object)
 
 
 class FakeEvents:
@@ -121,21 +123,48 @@ class FakeEvents:
         self.refuse, self.race = refuse, race
         self.events: dict[str, dict] = {}
 
-    def read_namespaced_event(self, name: str, _namespace: str) -> SimpleNamespace:
+    def get(self, name: str) -> dict:
         if name not in self.events:
             raise api_error(404)
-        return SimpleNamespace(count=self.events[name]["count"])
+        return copy.deepcopy(self.events[name])
 
-    def create_namespaced_event(self, _namespace: str, body: dict) -> None:
+    def create(self, body: dict) -> dict:
         if self.refuse:
             raise api_error(self.refuse, "events is forbidden")
         self.events[body["metadata"]["name"]] = body
         if self.race:
             self.race = False
             raise api_error(409, "already exists")
+        return body
 
-    def patch_namespaced_event(self, name: str, _namespace: str, patch: dict, _content_type: str) -> None:
+    def patch(self, name: str, patch: dict) -> dict:
         self.events[name].update(patch)
+        return self.events[name]
+
+
+class FakeApi:
+    """kube_client.KubeApi's requests, routed by path to the RedisCluster and the Events of namespace ns."""
+
+    def __init__(self, clusters: FakeClusters, events: FakeEvents):
+        self.clusters, self.events = clusters, events
+
+    def get(self, path: str) -> dict:
+        return self.clusters.get() if path == CLUSTER_PATH else self.events.get(self._event_name(path))
+
+    def create(self, path: str, body: dict) -> dict:
+        assert path == EVENTS_PATH
+        return self.events.create(body)
+
+    def merge_patch(self, path: str, body: dict) -> dict:
+        if path == f"{CLUSTER_PATH}/status":
+            return self.clusters.patch_status(body)
+        return self.events.patch(self._event_name(path), body)
+
+    @staticmethod
+    def _event_name(path: str) -> str:
+        collection, name = path.rsplit("/", 1)
+        assert collection == EVENTS_PATH, path
+        return name
 
 
 HEALTHY = {"type": "Healthy", "status": "True", "reason": None, "message": "Cluster ok"}
@@ -145,7 +174,7 @@ EVENT = {"type": "Normal", "reason": "CheckAndHeal", "message": "Cluster ok"}
 def run(clusters: FakeClusters, event_api: FakeEvents, check_mode: bool = False, **params) -> Exited:
     module = FakeModule(check_mode, name="test", namespace="ns", condition=HEALTHY, **params)
     with pytest.raises(Exited) as exited:
-        load_module().StatusWriter(module, clusters, event_api).run()
+        load_module().StatusWriter(module, FakeApi(clusters, event_api)).run()
     exited.value.result["warnings"] = module.warnings
     return exited.value
 
