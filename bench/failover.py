@@ -1,5 +1,7 @@
-"""Failover figures on the sandbox: for each chaos scenario, the longest time without an acknowledged write, the time
-until the RedisCluster is Healthy again, and acknowledged writes lost (medians and maxima over --runs runs). Each run
+"""Failover figures on the sandbox: for each chaos scenario, the longest time without an acknowledged write (for a
+client that discovers the master like redis-py, with SENTINEL MASTERS, and for one that asks
+SENTINEL GET-MASTER-ADDR-BY-NAME like go-redis, Jedis and Lettuce), the time until the RedisCluster is Healthy again,
+and acknowledged writes lost (medians and maxima over --runs runs). Each run
 is printed as it ends, the table at the end; a run that timed out counts as failed.
 
     python bench/failover.py [--runs 10] [--scenario NAME ...]
@@ -38,19 +40,21 @@ def _arguments() -> argparse.Namespace:
 
 
 HEADER = (
-    f"{'scenario':32} {'runs':>4} {'failed':>6} {'gap med s':>9} {'gap max':>8} {'healthy med s':>13} {'max':>6} "
-    f"{'lost':>5} {'divergent':>9} {'violations':>10}"
+    f"{'scenario':32} {'runs':>4} {'failed':>6} {'gap med s':>9} {'gap max':>8} {'by-addr med':>11} {'max':>6} "
+    f"{'healthy med s':>13} {'max':>6} {'lost':>5} {'divergent':>9} {'violations':>10}"
 )
 
 
 def _row(name: str, outcomes: list[harness.Outcome], failed: int) -> str:
     gaps = [o.unavailable_seconds for o in outcomes] or [float("nan")]
+    gaps_by_address = [o.unavailable_seconds_by_address for o in outcomes] or [float("nan")]
     healthy = [o.healthy_after_seconds for o in outcomes] or [float("nan")]
     lost = sum(len(o.lost) for o in outcomes)
     won = sum(o.divergent_write_won for o in outcomes)
     violations = sum(bool(o.violations) for o in outcomes)
     return (
         f"{name:32} {len(outcomes):>4} {failed:>6} {statistics.median(gaps):>9.2f} {max(gaps):>8.2f} "
+        f"{statistics.median(gaps_by_address):>11.2f} {max(gaps_by_address):>6.2f} "
         f"{statistics.median(healthy):>13.1f} {max(healthy):>6.1f} {lost:>5} {won:>9} {violations:>10}"
     )
 
@@ -71,7 +75,8 @@ def _runs(
             continue
         outcomes.append(outcome)
         print(
-            f"# {scenario.name} run {number}: gap {outcome.unavailable_seconds:.2f} s, Healthy after "
+            f"# {scenario.name} run {number}: gap {outcome.unavailable_seconds:.2f} s "
+            f"(GET-MASTER-ADDR-BY-NAME client {outcome.unavailable_seconds_by_address:.2f} s), Healthy after "
             f"{outcome.healthy_after_seconds:.1f} s, {outcome.acknowledged} acknowledged, {len(outcome.lost)} lost, "
             f"violations {outcome.violations or 'none'}",
             flush=True,

@@ -50,6 +50,11 @@ def test_every_redis_pod_exports_metrics_of_its_node(kube, cluster_operator, nam
 
     service = kube.core.read_namespaced_service("redis-cluster-test", namespace)
     assert {(port.name, port.port) for port in service.spec.ports} >= {("http-metrics", METRICS_PORT)}
+    assert service.metadata.annotations == {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": str(METRICS_PORT),
+        "prometheus.io/path": "/metrics",
+    }
 
     statefulset = kube.kubectl("get", "statefulset", "redis-cluster-test", "-n", namespace, "-o", "json")
     assert PASSWORD not in statefulset

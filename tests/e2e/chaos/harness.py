@@ -126,7 +126,8 @@ class Context:
 @dataclass(frozen=True)
 class Outcome:
     scenario: str
-    unavailable_seconds: float
+    unavailable_seconds: float  # the writer that discovers like redis-py (SENTINEL MASTERS)
+    unavailable_seconds_by_address: float  # the writer that asks SENTINEL GET-MASTER-ADDR-BY-NAME
     healthy_after_seconds: float
     acknowledged: int
     lost: list[int]
@@ -299,27 +300,35 @@ def run(kube: Kube, namespace: str, operator: RestartableOperator, scenario: Sce
         view = ClusterView(kube, namespace, NAME, PASSWORD)
     context = Context(kube, namespace, operator, view)
     addresses = PodAddresses(kube, namespace, NAME)
-    writer = Writer(addresses, view.group, PASSWORD)
-    writer.start()
+    writer, by_address = (Writer(addresses, view.group, PASSWORD, discovery) for discovery in ("masters", "address"))
+    writers = (writer, by_address)
+    for each in writers:
+        each.start()
+
+    def every_writer_has(count: int) -> bool:
+        return all(len(each.log.acknowledged) >= count for each in writers)
+
     try:
-        wait_for(lambda: len(writer.log.acknowledged) >= WARM_WRITES, 60, "the writer to warm up", interval=0.2)
+        wait_for(lambda: every_writer_has(WARM_WRITES), 60, "the writers to warm up", interval=0.2)
         fault = time.monotonic()
         scenario.fault(context)
         view = wait_healthy(kube, namespace, NAME, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
         healthy_after = time.monotonic() - fault
-        settled = len(writer.log.acknowledged) + WARM_WRITES
-        wait_for(lambda: len(writer.log.acknowledged) >= settled, 60, "writes to flow again", interval=0.2)
+        settled = max(len(each.log.acknowledged) for each in writers) + WARM_WRITES
+        wait_for(lambda: every_writer_has(settled), 60, "writes to flow again", interval=0.2)
     finally:
-        log = writer.stop()
+        log, log_by_address = (each.stop() for each in writers)
     with closing(view.master_node()) as master:
         divergent_write_won = bool(master.exists("chaos:divergent"))
     return Outcome(
         scenario=scenario.name,
         divergent_write_won=divergent_write_won,
         unavailable_seconds=log.longest_gap_after(fault),
+        unavailable_seconds_by_address=log_by_address.longest_gap_after(fault),
         healthy_after_seconds=healthy_after,
-        acknowledged=len(log.acknowledged),
-        lost=lost_writes(log, view.master_node),
-        failures=log.failures,
+        acknowledged=len(log.acknowledged) + len(log_by_address.acknowledged),
+        lost=lost_writes(log, view.master_node, writer.prefix)
+        + lost_writes(log_by_address, view.master_node, by_address.prefix),
+        failures=log.failures + log_by_address.failures,
         violations=context.violations,
     )

@@ -1,5 +1,11 @@
-"""The client side of a chaos run: a writer that finds the master through Sentinel, as applications do, and records
+"""The client side of a chaos run: writers that find the master through Sentinel, as applications do, and record
 every write a replica acknowledged (WAIT 1), and the checks that none of them was lost.
+
+Clients ask the Sentinels in one of two ways, and a failover reaches them at different moments:
+- `SENTINEL MASTERS` (redis-py's `Sentinel.discover_master`): a Sentinel reports the new master there only when the
+  failover ends, once the other replicas are seen following it;
+- `SENTINEL GET-MASTER-ADDR-BY-NAME` (go-redis, Jedis, Lettuce, this operator's start script): the leading Sentinel
+  names the new master as soon as it sees the promotion, about a second earlier (its INFO period during a failover).
 
 Sentinels announce pods by FQDN, which only pods resolve; the host maps an FQDN to the pod's current IP through the
 API (pods get new IPs when they come back), the way a pod's /etc/hosts would.
@@ -63,12 +69,36 @@ class WriteLog:
         return max(gaps, default=float("inf"))
 
 
-class Writer(threading.Thread):
-    """Writes `chaos:<n>` = n through the master the Sentinels name, one at a time, until stopped."""
+def discover_by_masters(sentinel: Sentinel, group: str) -> tuple[str, int]:
+    """redis-py's own discovery: `SENTINEL MASTERS`, the first Sentinel whose entry is a master it sees up."""
+    return sentinel.discover_master(group)
 
-    def __init__(self, addresses: PodAddresses, group: str, password: str | None):
-        super().__init__(name="chaos writer", daemon=True)
+
+def discover_by_address(sentinel: Sentinel, group: str) -> tuple[str, int]:
+    """`SENTINEL GET-MASTER-ADDR-BY-NAME`, the first Sentinel that answers with an address."""
+    for connection in sentinel.sentinels:
+        try:
+            answer = connection.execute_command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", group)
+        except (redis.ConnectionError, redis.TimeoutError):
+            continue
+        if answer:
+            host, port = answer
+            return host.decode() if isinstance(host, bytes) else host, int(port)
+    raise MasterNotFoundError(f"no Sentinel names a master for {group!r}")
+
+
+DISCOVERIES = {"masters": discover_by_masters, "address": discover_by_address}
+
+
+class Writer(threading.Thread):
+    """Writes `<prefix>:<n>` = n through the master the Sentinels name (asked the `discovery` way), one at a time,
+    until stopped."""
+
+    def __init__(self, addresses: PodAddresses, group: str, password: str | None, discovery: str = "masters"):
+        super().__init__(name=f"chaos writer ({discovery})", daemon=True)
         self._addresses, self._group, self._password = addresses, group, password
+        self._discover = DISCOVERIES[discovery]
+        self.prefix = "chaos" if discovery == "masters" else f"chaos-{discovery}"
         self._stopping = threading.Event()
         self.log = WriteLog()
 
@@ -84,7 +114,7 @@ class Writer(threading.Thread):
                 if master is None:
                     master = self._connect()
                 number += 1
-                master.set(f"chaos:{number}", number)
+                master.set(f"{self.prefix}:{number}", number)
                 if master.wait(1, ACK_TIMEOUT_MS) >= 1:
                     self.log.acknowledged.append((number, time.monotonic()))
                 else:
@@ -99,20 +129,20 @@ class Writer(threading.Thread):
     def _connect(self) -> redis.Redis:
         sentinel = Sentinel(self._addresses.sentinels(), sentinel_kwargs=CLIENT, **CLIENT)
         try:
-            host, port = sentinel.discover_master(self._group)
+            host, port = self._discover(sentinel, self._group)
         finally:
             for connection in sentinel.sentinels:
                 connection.close()
         return redis.Redis(self._addresses.ip(host), port, password=self._password, **CLIENT)
 
 
-def lost_writes(log: WriteLog, node: Callable[[], redis.Redis]) -> list[int]:
-    """The acknowledged key numbers the master no longer has."""
+def lost_writes(log: WriteLog, node: Callable[[], redis.Redis], prefix: str = "chaos") -> list[int]:
+    """The acknowledged key numbers (of `<prefix>:<n>` keys) the master no longer has."""
     numbers = [number for number, _ in log.acknowledged]
     lost = []
     with closing(node()) as master:
         for start in range(0, len(numbers), 1000):
             batch = numbers[start : start + 1000]
-            values = master.mget([f"chaos:{n}" for n in batch])
+            values = master.mget([f"{prefix}:{n}" for n in batch])
             lost += [n for n, value in zip(batch, values, strict=True) if value not in (str(n), str(n).encode())]
     return lost
