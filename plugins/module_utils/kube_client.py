@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import os
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
+
+from ansible.module_utils.basic import env_fallback
 
 try:
     from kubernetes import config
@@ -52,8 +54,8 @@ class KubeApi:
         self.configuration = configuration
         self._rest = RESTClientObject(configuration)
 
-    def get(self, path: str) -> dict:
-        return self._request("GET", path)
+    def get(self, path: str, **query: str) -> dict:
+        return self._request("GET", f"{path}?{urlencode(query)}" if query else path)
 
     def create(self, path: str, body: dict) -> dict:
         return self._request("POST", path, body, "application/json")
@@ -99,3 +101,24 @@ def api_client(kubeconfig: str | None = None, context: str | None = None) -> Kub
             config_file=kubeconfig or "~/.kube/config", context=context, client_configuration=configuration
         )
     return KubeApi(configuration)
+
+
+def error_message(error: ApiException) -> str:
+    """The API server's own message (its Status body), else the HTTP status."""
+    try:
+        return json.loads(error.body)["message"]
+    except (TypeError, ValueError, KeyError):
+        return f"{error.status} {error.reason}"
+
+
+def connection_argument_spec() -> dict:
+    """The options of doc_fragments/kube_connection.py, with kubernetes.core's environment fallbacks."""
+    return {
+        "kubeconfig": {"type": "path", "fallback": (env_fallback, ["K8S_AUTH_KUBECONFIG"])},
+        "context": {"type": "str", "fallback": (env_fallback, ["K8S_AUTH_CONTEXT"])},
+    }
+
+
+def connect(params: dict) -> KubeApi:
+    """A client for a module's connection options (connection_argument_spec)."""
+    return api_client(params["kubeconfig"], params["context"])

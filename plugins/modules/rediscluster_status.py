@@ -18,6 +18,8 @@ description:
     and message) increments its count and lastTimestamp instead of creating another object.
   - Receives no secret, so none can reach the status or the Events.
 version_added: "0.1.0"
+extends_documentation_fragment:
+  - kube_connection
 options:
   name:
     description: Name of the RedisCluster.
@@ -105,14 +107,6 @@ options:
   reporting_instance:
     description: The C(reportingInstance) of the Events. Defaults to C($POD_NAME), else the host name.
     type: str
-  kubeconfig:
-    description:
-      - Path of a kubeconfig file; also from C(K8S_AUTH_KUBECONFIG). Without one, C($KUBECONFIG), then the pod's
-        service account, then C(~/.kube/config).
-    type: path
-  context:
-    description: Context of the kubeconfig to use; also from C(K8S_AUTH_CONTEXT).
-    type: str
 attributes:
   check_mode:
     support: full
@@ -120,8 +114,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the status before and after.
-requirements:
-  - kubernetes (the Python client)
 author:
   - redis-kun-operator maintainers
 """
@@ -191,12 +183,18 @@ events:
 """
 
 import contextlib
-import json
 import socket
 from datetime import UTC, datetime
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-from ansible.module_utils.kube_client import KubeApi, api_client, missing_kubernetes_library, object_path
+from ansible.module_utils.kube_client import (
+    KubeApi,
+    connect,
+    connection_argument_spec,
+    error_message,
+    missing_kubernetes_library,
+    object_path,
+)
 from ansible.module_utils.rediscluster_conditions import default_reason, next_status, timestamp
 from ansible.module_utils.rediscluster_events import event_name, new_event, repeat_patch
 
@@ -255,8 +253,7 @@ def argument_spec() -> dict:
         },
         "refresh_seconds": {"type": "int", "default": 300},
         "reporting_instance": {"type": "str", "fallback": (env_fallback, ["POD_NAME"])},
-        "kubeconfig": {"type": "path", "fallback": (env_fallback, ["K8S_AUTH_KUBECONFIG"])},
-        "context": {"type": "str", "fallback": (env_fallback, ["K8S_AUTH_CONTEXT"])},
+        **connection_argument_spec(),
     }
 
 
@@ -300,7 +297,7 @@ class StatusWriter:
         try:
             owner = self.api.get(self.path)
         except ApiException as error:
-            self._fail(f"cannot read it: {_cause(error)}")
+            self._fail(f"cannot read it: {error_message(error)}")
         uid = owner["metadata"]["uid"]
         if self.params["uid"] and uid != self.params["uid"]:
             self._fail(f"it was replaced during this reconcile (uid {uid}, expected {self.params['uid']}); not written")
@@ -314,7 +311,7 @@ class StatusWriter:
         except ApiException as error:
             if error.status == 409:
                 return False
-            self._fail(f"cannot write its status: {_cause(error)}")
+            self._fail(f"cannot write its status: {error_message(error)}")
         return True
 
     def _record(self, involved: dict, event: dict, stamp: str) -> bool:
@@ -327,7 +324,7 @@ class StatusWriter:
         try:
             self._count(involved, event, stamp)
         except ApiException as error:
-            self.module.warn(f"Event {event['reason']} on {self._what()} not recorded: {_cause(error)}")
+            self.module.warn(f"Event {event['reason']} on {self._what()} not recorded: {error_message(error)}")
             return False
         return True
 
@@ -359,19 +356,11 @@ class StatusWriter:
         self.module.fail_json(msg=f"{self._what()}: {problem}")
 
 
-def _cause(error) -> str:
-    """The API server's own message (its Status body), else the HTTP status."""
-    try:
-        return json.loads(error.body)["message"]
-    except (TypeError, ValueError, KeyError):
-        return f"{error.status} {error.reason}"
-
-
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     if missing_kubernetes_library():
         module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(missing_kubernetes_library()))
-    StatusWriter(module, api_client(module.params["kubeconfig"], module.params["context"])).run()
+    StatusWriter(module, connect(module.params)).run()
 
 
 if __name__ == "__main__":

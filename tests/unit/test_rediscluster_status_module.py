@@ -3,45 +3,24 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 import yaml
 from kubernetes.client import ApiException
 
-pytestmark = pytest.mark.unit
+from tests.unit import module_docs
 
-MODULE = Path(__file__).resolve().parents[2] / "plugins" / "modules" / "rediscluster_status.py"
+pytestmark = pytest.mark.unit
 
 
 def load_module():
-    spec = importlib.util.spec_from_file_location("rediscluster_status", MODULE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def shape(options: dict) -> dict:
-    """What must agree between DOCUMENTATION and argument_spec, option by option."""
-    return {
-        name: {
-            "type": option.get("type", "str"),
-            "required": option.get("required", False),
-            "default": option.get("default"),
-            "choices": option.get("choices"),
-            "elements": option.get("elements"),
-            "options": shape(option["options"]) if "options" in option else None,
-        }
-        for name, option in options.items()
-    }
+    return module_docs.load_module("rediscluster_status")
 
 
 def test_documentation_and_argument_spec_agree():
     module = load_module()
-    documented = yaml.safe_load(module.DOCUMENTATION)["options"]
-    assert shape(documented) == shape(module.argument_spec())
+    assert module_docs.shape(module_docs.documented_options(module)) == module_docs.shape(module.argument_spec())
 
 
 def test_examples_and_return_are_valid_yaml():

@@ -1,0 +1,17 @@
+"""How this repository's Kubernetes modules find the API server: documented once, used by every such module."""
+
+
+class ModuleDocFragment:
+    DOCUMENTATION = r"""
+options:
+  kubeconfig:
+    description:
+      - Path of a kubeconfig file; also from C(K8S_AUTH_KUBECONFIG). Without one, C($KUBECONFIG), then the pod's
+        service account, then C(~/.kube/config).
+    type: path
+  context:
+    description: Context of the kubeconfig to use; also from C(K8S_AUTH_CONTEXT).
+    type: str
+requirements:
+  - kubernetes (the Python client)
+"""

@@ -1,0 +1,173 @@
+#!/usr/bin/python
+"""Ansible module: the members of a RedisCluster, read from its pods in one request."""
+# Ansible's module layout puts DOCUMENTATION, EXAMPLES and RETURN before the imports.
+# ruff: noqa: E402
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: rediscluster_members
+short_description: List the Redis and Sentinel members of a RedisCluster from its pods
+description:
+  - Lists the pods of one RedisCluster (one request, by its instance label) and returns only what the reconcile
+    needs of them, not the pods themselves.
+  - A member is a running pod (it has an IP and is not being deleted) among the ordinals the spec wants, with the
+    stable FQDN its headless Service gives it; members come in ordinal order.
+  - Reads only; check mode reads as well.
+version_added: "0.1.0"
+extends_documentation_fragment:
+  - kube_connection
+options:
+  namespace:
+    description: Namespace of the RedisCluster.
+    type: str
+    required: true
+  instance:
+    description: Name of the RedisCluster, the value of its pods' C(app.kubernetes.io/instance) label.
+    type: str
+    required: true
+  redis:
+    description: The Redis StatefulSet.
+    type: dict
+    required: true
+    suboptions: &statefulset
+      name:
+        description: Name of the StatefulSet; its pods are C(<name>-<ordinal>).
+        type: str
+        required: true
+      domain:
+        description: DNS domain of its headless Service, the suffix of each pod's FQDN.
+        type: str
+        required: true
+      replicas:
+        description: How many pods the spec wants; members are the running pods of ordinals below it.
+        type: int
+        required: true
+  sentinel:
+    description: The Sentinel StatefulSet (I(replicas) 0 when the cluster has no Sentinels).
+    type: dict
+    required: true
+    suboptions: *statefulset
+  role_label:
+    description: The pod label that holds a Redis pod's role (C(master) or C(replica)).
+    type: str
+    default: redis.kun/role
+attributes:
+  check_mode:
+    support: full
+    description: Reads, as outside check mode.
+author:
+  - redis-kun-operator maintainers
+"""
+
+EXAMPLES = r"""
+- name: Find the members of the RedisCluster test
+  rediscluster_members:
+    namespace: default
+    instance: test
+    redis:
+      name: redis-cluster-test
+      domain: redis-cluster-test.default.svc.cluster.local
+      replicas: 3
+    sentinel:
+      name: redis-sentinel-test
+      domain: redis-sentinel-headless-test.default.svc.cluster.local
+      replicas: 3
+  register: members
+"""
+
+RETURN = r"""
+redis:
+  description: The running Redis pods within the spec, as the Redis modules take their I(nodes).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {address: 10.244.1.2, port: 6379, hostname: redis-cluster-test-0.redis-cluster-test.default.svc.cluster.local}
+sentinels:
+  description: The running Sentinel pods within the spec, as the Redis modules take their I(sentinels).
+  returned: always
+  type: list
+  elements: dict
+redis_pods:
+  description: The same Redis pods with their name, hostname, address, readiness, role label and StatefulSet revision.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - name: redis-cluster-test-0
+      hostname: redis-cluster-test-0.redis-cluster-test.default.svc.cluster.local
+      address: 10.244.1.2
+      ready: true
+      role: master
+      revision: redis-cluster-test-5d4f8b7c9
+sentinel_pods:
+  description: The same Sentinel pods with the same fields.
+  returned: always
+  type: list
+  elements: dict
+redis_pod_count:
+  description: Pods of the Redis StatefulSet in any state, wanted or not (scaling shows as a difference to the spec).
+  returned: always
+  type: int
+sentinel_pod_count:
+  description: Pods of the Sentinel StatefulSet in any state.
+  returned: always
+  type: int
+"""
+
+import contextlib
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.kube_client import (
+    connect,
+    connection_argument_spec,
+    error_message,
+    missing_kubernetes_library,
+    object_path,
+)
+from ansible.module_utils.rediscluster_members import cluster_members
+
+# main() reports a missing kubernetes library before anything uses it.
+with contextlib.suppress(ImportError):
+    from kubernetes.client.exceptions import ApiException
+
+# The labels every pod of a RedisCluster carries (roles/rediscluster/vars/main.yml).
+PART_OF = "app.kubernetes.io/part-of=rediscluster"
+
+
+def argument_spec() -> dict:
+    statefulset = {
+        "name": {"type": "str", "required": True},
+        "domain": {"type": "str", "required": True},
+        "replicas": {"type": "int", "required": True},
+    }
+    return {
+        "namespace": {"type": "str", "required": True},
+        "instance": {"type": "str", "required": True},
+        "redis": {"type": "dict", "required": True, "options": statefulset},
+        "sentinel": {"type": "dict", "required": True, "options": statefulset},
+        "role_label": {"type": "str", "default": "redis.kun/role"},
+        **connection_argument_spec(),
+    }
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    if missing_kubernetes_library():
+        module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(missing_kubernetes_library()))
+    params = module.params
+    selector = f"app.kubernetes.io/instance={params['instance']},{PART_OF}"
+    try:
+        pods = connect(params).get(object_path("v1", "pods", params["namespace"]), labelSelector=selector)
+    except ApiException as error:
+        module.fail_json(
+            msg=f"cannot list the pods of RedisCluster {params['namespace']}/{params['instance']}: "
+            f"{error_message(error)}"
+        )
+    members = cluster_members(pods.get("items") or [], params["redis"], params["sentinel"], params["role_label"])
+    module.exit_json(changed=False, **members)
+
+
+if __name__ == "__main__":
+    main()
