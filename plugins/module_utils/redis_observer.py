@@ -38,9 +38,10 @@ def observe_node(endpoint: Endpoint, connection: ConnectionSettings) -> RedisNod
             pipe.info("replication")
             pipe.info("server")
             pipe.info("keyspace")
+            pipe.info("persistence")
             pipe.config_get("replica-announce-ip")
             pipe.config_get("masterauth")
-            replication, server, keyspace, announce, masterauth = pipe.execute()
+            replication, server, keyspace, persistence, announce, masterauth = pipe.execute()
     except Exception as error:  # any failure to talk to a node means "unreachable, because ..."
         return RedisNodeView(endpoint, reachable=False, error=describe_error(error))
     return node_view(
@@ -48,6 +49,7 @@ def observe_node(endpoint: Endpoint, connection: ConnectionSettings) -> RedisNod
         parse_info(replication),
         parse_info(server),
         parse_info(keyspace),
+        persistence=parse_info(persistence),
         announce_ip=announce.get("replica-announce-ip", ""),
         masterauth_matches=connection.password is None or masterauth.get("masterauth", "") == connection.password,
     )
@@ -61,6 +63,7 @@ def node_view(
     *,
     announce_ip: str,
     masterauth_matches: bool,
+    persistence: dict[str, str] | None = None,
 ) -> RedisNodeView:
     role = replication.get("role", "")
     return RedisNodeView(
@@ -76,6 +79,7 @@ def node_view(
         replid2=replication.get("master_replid2", NO_REPLID),
         offset=int(replication.get("master_repl_offset", "0")),
         dbsize=sum(int(_fields(value).get("keys", "0")) for value in keyspace.values()),
+        loading=(persistence or {}).get("loading") == "1",
         replica_announce_ip=announce_ip,
         masterauth_matches=masterauth_matches,
         replica_links=tuple(

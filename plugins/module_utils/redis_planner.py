@@ -4,10 +4,16 @@ Invariants (see DESIGN.md and PEERS.md for why each matters):
 - exactly one master, and every other reachable node replicates from it;
 - every reachable Sentinel monitors that master under the group name, with the desired settings and auth-pass;
 - no Sentinel lists replicas or Sentinels that are gone (SENTINEL RESET, one Sentinel at a time);
-- the master is chosen by data, never by age: the master a Sentinel quorum names; else the reachable node with the
-  highest offset in the newest replication history; an empty node never wins over one with data;
+- the master is chosen by data, never by age or ordinal: the master a Sentinel quorum names; else the reachable node
+  with the most data (see data_rank); an empty node never wins over one with data;
 - nothing is done while a Sentinel fails the group over, and nothing overrides a master Sentinel is about to replace;
-  the one master a Sentinel quorum names that is not kept is one restarted empty beside replicas that hold data.
+  the masters a Sentinel quorum names that are not kept: one restarted empty beside replicas that hold data, and a
+  guess of Sentinels restarted with the nodes (see named_without_agreement);
+- after every node restarted at once (each a master without replicas, see restarted_together), no master is chosen
+  until more than half of the group answers with its data loaded. A write acknowledged with WAIT 1 is on the master
+  and at least one replica: in a group of three, any two nodes hold it, and the one with the most data among them
+  has it; choosing earlier could make the others resync from a stale node. Waiting costs no availability: a master
+  without replicas refuses writes (min-replicas-to-write). Larger groups need clients that wait for more replicas.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ SENTINEL_RESET = "sentinel_reset"  # SENTINEL RESET <group>, then wait until it 
 class Desired:
     group: str
     settings: SentinelSettings
+    size: int = 0  # the nodes the group should have, listed or not yet (a pod without an address); 0: those listed
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,17 @@ def uses_hostnames(snapshot: Snapshot) -> bool:
 
 
 def data_rank(node: RedisNodeView, heads: frozenset[str]) -> tuple[bool, bool, int]:
-    """How much a node's data is worth keeping: any data over none, the newest history, then the highest offset."""
+    """How much a node's data is worth keeping: any data over none, the newest history, then the highest offset.
+
+    Replicas apply their master's stream in order, so within one history the highest replication offset holds every
+    write any other node holds, every acknowledged one included. What Redis 7.0 tells of a node restarted from disk:
+    - from an RDB (no AOF), a master restores the saved history and offset (master_replid2 and master_repl_offset),
+      so the nodes of a group restarted together still compare by offset;
+    - from an AOF, it restores neither: a new history at offset 0. Nodes restarted together then tie on everything
+      above and the tie-break, the number of keys (see _choose_master), decides. That measure is exact for writes that
+      add keys; a node lacking only overwrites or deletions cannot be told apart by what Redis exposes.
+    rdb_last_save_time is no help: Redis sets it to the start time on every start.
+    """
     return (node.has_data, node.replid in heads, node.offset)
 
 
@@ -109,6 +126,31 @@ def restarted_empty(master: RedisNodeView, snapshot: Snapshot) -> bool:
     )
 
 
+def named_without_agreement(master: RedisNodeView, snapshot: Snapshot) -> bool:
+    """A master the Sentinels name without ever having seen it win: it stands alone beside another master with data
+    that no Sentinel of the group lists as a replica.
+
+    That is what Sentinels restarted together with the nodes do: their start script monitors the first node that
+    reports itself master, ordinal 0 most often, whatever its data. Keeping it would make the others resync from it.
+    A master that merely lost its replicas (they restarted at once) is still trusted: the Sentinels list them, so
+    their data is a part of its history.
+    """
+    known = {(peer.host, peer.port) for s in snapshot.reachable_sentinels if s.monitors_group for peer in s.replicas}
+    return master.stands_alone(snapshot) and any(
+        node is not master
+        and node.is_master
+        and node.has_data
+        and not any(node.endpoint.answers_to(host, port) for host, port in known)
+        for node in snapshot.reachable_nodes
+    )
+
+
+def restarted_together(snapshot: Snapshot) -> bool:
+    """Every reachable node is a master without replicas and one holds data: the whole group restarted from disk."""
+    reachable = snapshot.reachable_nodes
+    return any(node.has_data for node in reachable) and all(node.stands_alone(snapshot) for node in reachable)
+
+
 @dataclass(frozen=True)
 class _MasterChoice:
     master: RedisNodeView | None
@@ -121,14 +163,23 @@ def _choose_master(snapshot: Snapshot, desired: Desired) -> _MasterChoice:
     if named is not None:
         host, port = named
         node = snapshot.node_at(host, port)
-        if node is not None and node.is_master and not restarted_empty(node, snapshot):
+        if (
+            node is not None
+            and node.is_master
+            and not restarted_empty(node, snapshot)
+            and not named_without_agreement(node, snapshot)
+        ):
             return _MasterChoice(node, "sentinel quorum")
         if (node is None or not node.is_master) and _sentinel_can_fail_over(snapshot):
             # Never fight Sentinel: it is about to replace the master it names (OT #513).
             return _MasterChoice(None, "sentinel quorum", f"waiting for Sentinel to replace the master {host}:{port}")
-    candidates = snapshot.reachable_nodes
+    # A node still loading its data answers INFO with only the keys read so far: it cannot be judged, nor chosen.
+    candidates = tuple(node for node in snapshot.reachable_nodes if not node.loading)
     if not candidates:
-        return _MasterChoice(None, "none", "no Redis node is reachable")
+        return _MasterChoice(None, "none", "no Redis node is reachable with its data loaded")
+    if restarted_together(snapshot) and len(candidates) <= max(desired.size, len(snapshot.nodes)) // 2:
+        pending = [node.name for node in snapshot.nodes if not node.reachable or node.loading]
+        return _MasterChoice(None, "data", f"every node restarted; waiting for more to load their data: {pending}")
     fresh = not any(s.monitors_group for s in snapshot.reachable_sentinels) and not any(n.has_data for n in candidates)
     order = {node.name: index for index, node in enumerate(snapshot.nodes)}
     heads = newest_histories(snapshot)

@@ -55,6 +55,7 @@ class RedisNodeView:
     replid2: str = NO_REPLID
     offset: int = 0
     dbsize: int = 0
+    loading: bool = False  # still reading its AOF or RDB (INFO persistence): its keys are not all counted yet
     replica_announce_ip: str = ""
     masterauth_matches: bool = True  # CONFIG GET masterauth equals the password the caller gave (never stored)
     replica_links: tuple[ReplicaLink, ...] = ()  # on a master: its connected replicas, from INFO replication
@@ -71,6 +72,14 @@ class RedisNodeView:
     def has_data(self) -> bool:
         """Keys, not replication history: a replica of an empty master has an offset but nothing worth keeping."""
         return self.dbsize > 0
+
+    def stands_alone(self, snapshot: Snapshot) -> bool:
+        """A master without a replica: none connected (its INFO) and no reachable node following it."""
+        return (
+            self.is_master
+            and not self.replica_links
+            and not any(node.replicates_from(self.endpoint) for node in snapshot.reachable_nodes)
+        )
 
     def replicates_from(self, master: Endpoint) -> bool:
         return (

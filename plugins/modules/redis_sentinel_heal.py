@@ -15,8 +15,13 @@ description:
     replication offset in the newest replication history. An empty node is never chosen over one with data, and a
     fresh group (no Sentinel knows it, every node empty) is bootstrapped on the first node.
   - Nothing is changed while a Sentinel fails the group over, or while Sentinel is about to replace a master it names.
-    The one master a Sentinel quorum names that is not kept is a node restarted empty before Sentinel noticed, while
-    a reachable replica still holds data from another history, because its replicas would resync to nothing from it.
+    A master a Sentinel quorum names is not kept when it is a node restarted empty before Sentinel noticed, while
+    a reachable replica still holds data from another history, because its replicas would resync to nothing from it;
+    nor when it stands alone beside another master with data the Sentinels never saw as its replica (Sentinels
+    restarted with the nodes monitor a guess).
+  - When every node restarted at once (each a master without replicas, one with data), no master is chosen until
+    more than half of I(size) nodes answer with their data loaded; then the one with the most data wins (the highest
+    offset of the newest history, then the most keys) and the others become its replicas.
   - Every other reachable node is made a replica of the master (a second master is demoted and reported). Every
     reachable Sentinel is made to monitor the master under I(group) with the given settings and auth-pass. Sentinels
     that list gone or stale replicas or Sentinels are reset one at a time, each waited for until it sees the
@@ -67,6 +72,12 @@ options:
     description: Seconds to wait for a reset Sentinel to see the master, its replicas and the other Sentinels again.
     type: float
     default: 30
+  size:
+    description:
+      - How many Redis nodes the group has, listed in I(nodes) or not (a pod without an address yet). A node not
+        listed counts as one still loading its data.
+      - Defaults to the number of I(nodes).
+    type: int
   previous_master:
     description: The master (C(address:port)) reported last time; a different master now yields FailoverDetected.
     type: str
@@ -91,6 +102,7 @@ EXAMPLES = r"""
       - {address: 10.0.0.22}
       - {address: 10.0.0.23}
     password: "{{ redis_password | default(omit) }}"
+    size: 3
     previous_master: "{{ status.masterIP | default(omit) }}"
   register: topology
 """
@@ -174,6 +186,7 @@ def argument_spec() -> dict:
         "failover_timeout": {"type": "int", "default": 10000},
         "parallel_syncs": {"type": "int", "default": 1},
         "wait_timeout": {"type": "float", "default": 30.0},
+        "size": {"type": "int"},
         "previous_master": {"type": "str"},
     }
 
@@ -192,6 +205,7 @@ def run(module: AnsibleModule) -> None:
             failover_timeout=params["failover_timeout"],
             parallel_syncs=params["parallel_syncs"],
         ),
+        size=params["size"] or len(nodes),
     )
     snapshot = observe(nodes, sentinels, desired.group, connection)
     first = plan(snapshot, desired)
