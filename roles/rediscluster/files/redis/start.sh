@@ -1,8 +1,13 @@
 #!/bin/sh
 # Start a Redis node: build the runtime redis.conf and decide whom to follow, then exec redis-server.
-# A node never boots as a second master (PEERS.md, bitnami #5418): it follows the master the Sentinels name, else a
-# peer that reports itself master; only a fresh cluster lets ordinal 0 start as master. If the Sentinels still name
-# this very pod although it comes back empty, it follows the peer with the most data and lets Sentinel fail over.
+# An empty node never boots as a second master (PEERS.md, bitnami #5418): it follows the master the Sentinels name,
+# else a peer that reports itself master; only a fresh cluster lets ordinal 0 start as master. If the Sentinels still
+# name this very pod although it comes back empty, it follows the peer with the most data and lets Sentinel fail over.
+# A node with data follows only a master whose history holds its data: one with replicas, or one the Sentinels list
+# this node as a replica of. Else (every pod restarted at once: new Sentinels know nothing, no master has replicas)
+# it starts as a master without replicas, which refuses writes (min-replicas-to-write), and the operator's healer
+# chooses the master by data: following ordinal 0 could make the nodes with the last acknowledged writes copy a node
+# that lacks them.
 # Environment (downward API and the StatefulSet): POD_NAME, POD_IP, REDIS_GROUP, REDIS_DOMAIN (the headless
 # Service's DNS suffix), REDIS_PASSWORD (optional, from the Secret; REDISCLI_AUTH carries it to redis-cli).
 set -eu
@@ -40,6 +45,16 @@ peer_master() {  # a reachable peer that is a master, preferring the one with re
   [ -n "$best" ] && echo "$best"
 }
 
+has_replicas() { [ "$(redis_info "$1" | field connected_slaves)" -gt 0 ] 2>/dev/null; }
+
+listed_as_replica() {  # a Sentinel lists this node among the replicas of the group's master
+  while read -r host; do
+    env -u REDISCLI_AUTH timeout 3 redis-cli -h "$host" -p 26379 --raw \
+      SENTINEL replicas "$REDIS_GROUP" 2>/dev/null | tr -d '\r' | grep -qx -e "$self" -e "$POD_IP" && return 0
+  done <"$config_dir/sentinel-hosts"
+  return 1
+}
+
 peer_with_most_data() {  # the reachable peer with the highest replication offset above zero
   best="" best_offset=0
   while read -r host; do
@@ -50,12 +65,17 @@ peer_with_most_data() {  # the reachable peer with the highest replication offse
   [ -n "$best" ] && echo "$best"
 }
 
-master=$(sentinels_master || peer_master || true)
-if [ -z "$master" ]; then
-  master=$(head -n 1 "$config_dir/redis-hosts")  # a fresh cluster: ordinal 0 starts as master
-fi
-if is_self "$master" && ! has_local_data; then
-  master=$(peer_with_most_data || echo "$self")
+if has_local_data; then
+  master=$(sentinels_master || peer_master || echo "$self")
+  if ! is_self "$master" && ! has_replicas "$master" && ! listed_as_replica; then
+    echo "$master has no replica and no Sentinel knows this node as its replica: the healer chooses by data"
+    master=$self
+  fi
+else  # nobody named and no master anywhere: a fresh cluster, where ordinal 0 starts as master
+  master=$(sentinels_master || peer_master || head -n 1 "$config_dir/redis-hosts")
+  if is_self "$master"; then
+    master=$(peer_with_most_data || echo "$self")
+  fi
 fi
 
 umask 077  # the runtime config holds the password
