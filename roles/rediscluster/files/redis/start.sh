@@ -3,11 +3,12 @@
 # An empty node never boots as a second master (PEERS.md, bitnami #5418): it follows the master the Sentinels name,
 # else a peer that reports itself master; only a fresh cluster lets ordinal 0 start as master. If the Sentinels still
 # name this very pod although it comes back empty, it follows the peer with the most data and lets Sentinel fail over.
-# A node with data follows only a master whose history holds its data: one with replicas, or one the Sentinels list
-# this node as a replica of. Else (every pod restarted at once: new Sentinels know nothing, no master has replicas)
-# it starts as a master without replicas, which refuses writes (min-replicas-to-write), and the operator's healer
-# chooses the master by data: following ordinal 0 could make the nodes with the last acknowledged writes copy a node
-# that lacks them.
+# A node with data follows only a master that is up and whose history holds its data: one with replicas, or one the
+# Sentinels list this node as a replica of. Else (every pod restarted at once: new Sentinels know nothing or name a
+# master that is gone, no master has replicas) it starts as a master without replicas, which refuses writes
+# (min-replicas-to-write) and which Sentinel never promotes, and the operator's healer chooses the master by data:
+# following ordinal 0 could make the nodes with the last acknowledged writes copy a node that lacks them, and a
+# replica of a gone master could be promoted by Sentinel on a replication offset Redis does not restore from an AOF.
 # Environment (downward API and the StatefulSet): POD_NAME, POD_IP, REDIS_GROUP, REDIS_DOMAIN (the headless
 # Service's DNS suffix), REDIS_PASSWORD (optional, from the Secret; REDISCLI_AUTH carries it to redis-cli).
 set -eu
@@ -45,7 +46,11 @@ peer_master() {  # a reachable peer that is a master, preferring the one with re
   [ -n "$best" ] && echo "$best"
 }
 
-has_replicas() { [ "$(redis_info "$1" | field connected_slaves)" -gt 0 ] 2>/dev/null; }
+holds_my_history() {  # $1 answers as master, and has replicas or the Sentinels list this node as its replica
+  info=$(redis_info "$1")
+  [ "$(echo "$info" | field role)" = master ] || return 1
+  [ "$(echo "$info" | field connected_slaves)" -gt 0 ] 2>/dev/null || listed_as_replica
+}
 
 listed_as_replica() {  # a Sentinel lists this node among the replicas of the group's master
   while read -r host; do
@@ -67,8 +72,8 @@ peer_with_most_data() {  # the reachable peer with the highest replication offse
 
 if has_local_data; then
   master=$(sentinels_master || peer_master || echo "$self")
-  if ! is_self "$master" && ! has_replicas "$master" && ! listed_as_replica; then
-    echo "$master has no replica and no Sentinel knows this node as its replica: the healer chooses by data"
+  if ! is_self "$master" && ! holds_my_history "$master"; then
+    echo "$master is down, or no Sentinel knows this node as a replica of it: waiting for the healer to choose"
     master=$self
   fi
 else  # nobody named and no master anywhere: a fresh cluster, where ordinal 0 starts as master
