@@ -57,15 +57,16 @@ def health(snapshot: Snapshot, plan: Plan) -> tuple[bool, str]:
     syncing = [node.name for node in replicas if not node.master_link_up]
     if syncing:
         return False, f"replicas not in sync with {master.name}: {', '.join(syncing)}"
-    wanted_replicas = {node.name for node in replicas}
+    wanted_replicas = sorted(node.name for node in replicas)
     for sentinel in snapshot.sentinels:
-        seen_replicas = {_known_as(snapshot.node_at(p.host, p.port), p) for p in sentinel.replicas}
-        seen_sentinels = {_known_as(snapshot.sentinel_at(p.host, p.port), p) for p in sentinel.sentinels}
-        wanted_sentinels = {other.name for other in snapshot.sentinels if other is not sentinel}
+        # Lists, not sets: an entry listed twice is a phantom Sentinel (redis_planner._listed_twice).
+        seen_replicas = sorted(_known_as(snapshot.node_at(p.host, p.port), p) for p in sentinel.replicas)
+        seen_sentinels = sorted(_known_as(snapshot.sentinel_at(p.host, p.port), p) for p in sentinel.sentinels)
+        wanted_sentinels = sorted(other.name for other in snapshot.sentinels if other is not sentinel)
         if seen_replicas != wanted_replicas or seen_sentinels != wanted_sentinels:
             return False, (
-                f"Sentinel {sentinel.name} sees replicas {sorted(seen_replicas)} and Sentinels "
-                f"{sorted(seen_sentinels)}, wanted {sorted(wanted_replicas)} and {sorted(wanted_sentinels)}"
+                f"Sentinel {sentinel.name} sees replicas {seen_replicas} and Sentinels {seen_sentinels}, "
+                f"wanted {wanted_replicas} and {wanted_sentinels}"
             )
     return True, (
         f"Cluster ok: master {master.name}, {len(replicas)} replicas in sync, {len(snapshot.sentinels)} Sentinels agree"

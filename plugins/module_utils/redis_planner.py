@@ -294,7 +294,8 @@ class _TopologyPlanner:
             if options:
                 self.actions.append(Action(SENTINEL_SET, sentinel.name, f"settings differ: {sorted(options)}", options))
             stale = [_peer_name(p) for p in sentinel.replicas if _stale_replica(self.snapshot, master, p)]
-            stale += [_peer_name(p) for p in sentinel.sentinels if _stale_sentinel(self.snapshot, p)]
+            stale += [_peer_name(p) for p in sentinel.sentinels if _stale_sentinel(self.snapshot, sentinel, p)]
+            stale += _listed_twice(self.snapshot, sentinel)
             if stale:
                 reason = f"lists gone or stale entries {stale}"
                 resets.append(Action(SENTINEL_RESET, sentinel.name, reason, expected))
@@ -344,9 +345,21 @@ def _stale_replica(snapshot: Snapshot, master: RedisNodeView, peer: KnownPeer) -
     return node is None or node is master or (node.reachable and peer.down)
 
 
-def _stale_sentinel(snapshot: Snapshot, peer: KnownPeer) -> bool:
+def _stale_sentinel(snapshot: Snapshot, lister: SentinelView, peer: KnownPeer) -> bool:
+    """Gone, flagged down while it answers, or the listing Sentinel itself. A Sentinel never meets itself through
+    its own hellos; it lists itself only when a peer's announced name resolved to its own address (a pod that came
+    back with another pod's old IP, before DNS caught up), and nothing ever removes such an entry."""
     sentinel = snapshot.sentinel_at(peer.host, peer.port)
-    return sentinel is None or (sentinel.reachable and peer.down)
+    return sentinel is None or sentinel is lister or (sentinel.reachable and peer.down)
+
+
+def _listed_twice(snapshot: Snapshot, lister: SentinelView) -> list[str]:
+    """Sentinels `lister` lists more than once (under two run ids: the same mix-up of names). The phantom counts
+    towards the majority a failover needs, so one real Sentinel down could already block every failover."""
+    listed = Counter(
+        known.name if (known := snapshot.sentinel_at(p.host, p.port)) else _peer_name(p) for p in lister.sentinels
+    )
+    return [name for name, count in listed.items() if count > 1]
 
 
 def _peer_name(peer: KnownPeer) -> str:

@@ -42,6 +42,13 @@ def test_healthy_group() -> None:
             Snapshot((master(0), replica(1, 0), replica(2, 0)), (sentinel(0, 0, replicas=(1,)), *SENTINELS[1:])),
             "sees replicas ['10.0.0.1:6379'] and Sentinels",
         ),
+        (
+            Snapshot(
+                (master(0), replica(1, 0), replica(2, 0)),
+                (sentinel(0, 0, replicas=(1, 2), sentinels=(1, 1, 2)), *SENTINELS[1:]),
+            ),
+            "1 corrections pending: sentinel_reset",
+        ),
     ],
 )
 def test_unhealthy_groups_say_why(snapshot: Snapshot, message: str) -> None:

@@ -102,6 +102,19 @@ CASES = {
         N0,
         [(SENTINEL_RESET, S0)],
     ),
+    "Sentinel listing itself (a peer's name resolved to its own address) is reset": (
+        Snapshot(HEALTHY_NODES, (sentinel(0, 0, replicas=(1, 2), sentinels=(0, 1, 2)), *healthy_sentinels()[1:])),
+        N0,
+        [(SENTINEL_RESET, S0)],
+    ),
+    "Sentinel listing another Sentinel twice (a phantom that counts towards the majority) is reset": (
+        Snapshot(
+            HEALTHY_NODES,
+            (*healthy_sentinels()[:1], sentinel(1, 0, replicas=(1, 2), sentinels=(0, 0, 2)), *healthy_sentinels()[2:]),
+        ),
+        N0,
+        [(SENTINEL_RESET, S1)],
+    ),
     "a down replica that is still a member is not a stale entry": (
         Snapshot((master(0), replica(1, 0), down_node(2)), healthy_sentinels()),
         N0,
