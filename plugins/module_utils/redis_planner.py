@@ -9,11 +9,12 @@ Invariants (see DESIGN.md and PEERS.md for why each matters):
 - nothing is done while a Sentinel fails the group over, and nothing overrides a master Sentinel is about to replace;
   the masters a Sentinel quorum names that are not kept: one restarted empty beside replicas that hold data, and a
   guess of Sentinels restarted with the nodes (see named_without_agreement);
-- after every node restarted at once (each a master without replicas, see restarted_together), no master is chosen
-  until more than half of the group answers with its data loaded. A write acknowledged with WAIT 1 is on the master
-  and at least one replica: in a group of three, any two nodes hold it, and the one with the most data among them
-  has it; choosing earlier could make the others resync from a stale node. Waiting costs no availability: a master
-  without replicas refuses writes (min-replicas-to-write). Larger groups need clients that wait for more replicas.
+- no master is chosen by data until more than half of the group answers with its data loaded (a fresh group, with
+  no data anywhere, excepted). A write acknowledged with WAIT 1 is on the master and at least one replica: in a group
+  of three, any two nodes hold it, and the one with the most data among them has it; choosing from fewer could make
+  the others resync from a stale node (every pod restarted at once: the one still starting may hold the newest
+  writes). Waiting costs no availability: without a reachable replica a master refuses writes
+  (min-replicas-to-write). Larger groups need clients that wait for more replicas for the same guarantee.
 """
 
 from __future__ import annotations
@@ -127,28 +128,22 @@ def restarted_empty(master: RedisNodeView, snapshot: Snapshot) -> bool:
 
 
 def named_without_agreement(master: RedisNodeView, snapshot: Snapshot) -> bool:
-    """A master the Sentinels name without ever having seen it win: it stands alone beside another master with data
-    that no Sentinel of the group lists as a replica.
+    """A master the Sentinels name without having seen the group around it: it stands alone beside another master
+    with data (or still loading it) that no Sentinel lists as a replica.
 
     That is what Sentinels restarted together with the nodes do: their start script monitors the first node that
-    reports itself master, ordinal 0 most often, whatever its data. Keeping it would make the others resync from it.
-    A master that merely lost its replicas (they restarted at once) is still trusted: the Sentinels list them, so
-    their data is a part of its history.
+    reports itself master, ordinal 0 most often, whatever its data, and they learn replicas only from it. Keeping it
+    would make the others resync from it. A master that merely lost its replicas (they restarted at once) is still
+    trusted: the Sentinels list them, so their data is a part of its history.
     """
-    known = {(peer.host, peer.port) for s in snapshot.reachable_sentinels if s.monitors_group for peer in s.replicas}
+    known = [(peer.host, peer.port) for s in snapshot.reachable_sentinels if s.monitors_group for peer in s.replicas]
     return master.stands_alone(snapshot) and any(
         node is not master
         and node.is_master
-        and node.has_data
+        and (node.has_data or node.loading)
         and not any(node.endpoint.answers_to(host, port) for host, port in known)
         for node in snapshot.reachable_nodes
     )
-
-
-def restarted_together(snapshot: Snapshot) -> bool:
-    """Every reachable node is a master without replicas and one holds data: the whole group restarted from disk."""
-    reachable = snapshot.reachable_nodes
-    return any(node.has_data for node in reachable) and all(node.stands_alone(snapshot) for node in reachable)
 
 
 @dataclass(frozen=True)
@@ -163,6 +158,9 @@ def _choose_master(snapshot: Snapshot, desired: Desired) -> _MasterChoice:
     if named is not None:
         host, port = named
         node = snapshot.node_at(host, port)
+        if node is not None and node.reachable and node.loading:
+            # Neither kept nor replaced on the keys it has read so far (a master restarted from its AOF).
+            return _MasterChoice(None, "sentinel quorum", f"waiting for the master {node.name} to load its data")
         if (
             node is not None
             and node.is_master
@@ -177,10 +175,11 @@ def _choose_master(snapshot: Snapshot, desired: Desired) -> _MasterChoice:
     candidates = tuple(node for node in snapshot.reachable_nodes if not node.loading)
     if not candidates:
         return _MasterChoice(None, "none", "no Redis node is reachable with its data loaded")
-    if restarted_together(snapshot) and len(candidates) <= max(desired.size, len(snapshot.nodes)) // 2:
+    data = any(node.has_data for node in snapshot.reachable_nodes)
+    if data and len(candidates) <= max(desired.size, len(snapshot.nodes)) // 2:
         pending = [node.name for node in snapshot.nodes if not node.reachable or node.loading]
-        return _MasterChoice(None, "data", f"every node restarted; waiting for more to load their data: {pending}")
-    fresh = not any(s.monitors_group for s in snapshot.reachable_sentinels) and not any(n.has_data for n in candidates)
+        return _MasterChoice(None, "data", f"not choosing by data from half the group or less; waiting for {pending}")
+    fresh = not any(s.monitors_group for s in snapshot.reachable_sentinels) and not data
     order = {node.name: index for index, node in enumerate(snapshot.nodes)}
     heads = newest_histories(snapshot)
     # Equal data: keep the current master (no churn), then the most keys, then the caller's order (pod ordinal).
