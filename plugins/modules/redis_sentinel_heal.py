@@ -19,9 +19,9 @@ description:
     a reachable replica still holds data from another history, because its replicas would resync to nothing from it;
     nor when it stands alone beside another master with data the Sentinels never saw as its replica (Sentinels
     restarted with the nodes monitor a guess).
-  - No master is chosen by data until more than half of I(size) nodes answer with their data loaded (unless no node
-    has data): after every node restarted at once, the one still starting may hold the newest writes. Then the one
-    with the most data wins (the highest offset of the newest history, then the most keys).
+  - No master is chosen by data until more than half of I(size) nodes answer with their data loaded, unless no node
+    has data, because after every node restarted at once the one still starting may hold the newest writes. Then the
+    one with the most data wins (the highest offset of the newest history, then the most keys).
   - Every other reachable node is made a replica of the master (a second master is demoted and reported). Every
     reachable Sentinel is made to monitor the master under I(group) with the given settings and auth-pass. Sentinels
     that list gone or stale replicas or Sentinels are reset one at a time, each waited for until it sees the
