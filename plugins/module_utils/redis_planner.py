@@ -137,12 +137,21 @@ def named_without_agreement(master: RedisNodeView, snapshot: Snapshot) -> bool:
     trusted: the Sentinels list them, so their data is a part of its history.
     """
     known = [(peer.host, peer.port) for s in snapshot.reachable_sentinels if s.monitors_group for peer in s.replicas]
-    return master.stands_alone(snapshot) and any(
+    return _stands_alone(master, snapshot) and any(
         node is not master
         and node.is_master
         and (node.has_data or node.loading)
         and not any(node.endpoint.answers_to(host, port) for host, port in known)
         for node in snapshot.reachable_nodes
+    )
+
+
+def _stands_alone(master: RedisNodeView, snapshot: Snapshot) -> bool:
+    """A master without a replica: none connected (its INFO) and no reachable node following it."""
+    return (
+        master.is_master
+        and not master.replica_links
+        and not any(node.replicates_from(master.endpoint) for node in snapshot.reachable_nodes)
     )
 
 

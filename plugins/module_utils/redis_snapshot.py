@@ -73,14 +73,6 @@ class RedisNodeView:
         """Keys, not replication history: a replica of an empty master has an offset but nothing worth keeping."""
         return self.dbsize > 0
 
-    def stands_alone(self, snapshot: Snapshot) -> bool:
-        """A master without a replica: none connected (its INFO) and no reachable node following it."""
-        return (
-            self.is_master
-            and not self.replica_links
-            and not any(node.replicates_from(self.endpoint) for node in snapshot.reachable_nodes)
-        )
-
     def replicates_from(self, master: Endpoint) -> bool:
         return (
             self.role == "slave"
