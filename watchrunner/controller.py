@@ -122,7 +122,7 @@ class Controller:
         result = self._run(key, obj, self.watch.role, self.watch.playbook, {})
         if result.ok:
             self._failures.pop(key, None)
-            self._queue.add_after(key, self.watch.reconcile_period)
+            self._queue.add_after(key, result.requeue_after or self.watch.reconcile_period)
         else:
             self._retry(key)
 

@@ -10,12 +10,18 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import ansible_runner
 import yaml
+
+from .watches import parse_duration
+
+# ansible-operator takes the next reconcile's delay from the result of a task with one of these actions.
+_REQUEUE_ACTIONS = ("requeue_after", "operator_sdk.util.requeue_after")
 
 _ROLE_PLAYBOOK = [{"hosts": "localhost", "gather_facts": False, "roles": [{"role": None}]}]
 
@@ -25,6 +31,7 @@ class RunResult:
     ok: bool
     seconds: float
     message: str  # the failed task and its message, or "" on success
+    requeue_after: float | None = None  # seconds a requeue_after task asked for, else None (the watch's period)
 
 
 def _playbook(private_dir: Path, role: str | None, playbook: str | None) -> str:
@@ -55,6 +62,18 @@ def _failure(runner: Any) -> str:
     )
 
 
+def requeue_after(events: Iterable[dict[str, Any]]) -> float | None:
+    """The period the first requeue_after task that ran returned, in seconds, as ansible-operator reads it; a
+    skipped task returns none."""
+    for event in events:
+        data = event.get("event_data", {})
+        result = data.get("res")
+        period = result.get("period") if isinstance(result, dict) else None
+        if event.get("event") == "runner_on_ok" and data.get("task_action") in _REQUEUE_ACTIONS and period:
+            return parse_duration(period, "the period of a requeue_after task")
+    return None
+
+
 def run(
     *,
     private_dir: Path,
@@ -83,5 +102,8 @@ def run(
             verbosity=verbosity,
             envvars={"ANSIBLE_NOCOLOR": "1"},
         )
+    seconds = time.monotonic() - started
     ok = runner.status == "successful"
-    return RunResult(ok=ok, seconds=time.monotonic() - started, message="" if ok else _failure(runner))
+    return RunResult(
+        ok=ok, seconds=seconds, message="" if ok else _failure(runner), requeue_after=requeue_after(runner.events)
+    )

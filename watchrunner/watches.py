@@ -18,12 +18,12 @@ class WatchesError(ValueError):
     """watches.yaml says something this runner cannot honour; the message says what and how to fix it."""
 
 
-def parse_duration(text: str) -> float:
-    """Seconds in a Go duration such as `15s`, `1m30s` or `500ms`."""
+def parse_duration(text: str, what: str = "reconcilePeriod") -> float:
+    """Seconds in a Go duration such as `15s`, `1m30s` or `500ms`; `what` names the value in the error."""
     text = str(text).strip()
     parts = _DURATION.findall(text)
     if not parts or "".join(number + unit for number, unit in parts) != text:
-        raise WatchesError(f"reconcilePeriod {text!r} is not a duration; write it like 15s, 1m or 1m30s")
+        raise WatchesError(f"{what} {text!r} is not a duration; write it like 15s, 1m or 1m30s")
     return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
 
 

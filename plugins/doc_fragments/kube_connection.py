@@ -13,5 +13,5 @@ options:
     description: Context of the kubeconfig to use; also from C(K8S_AUTH_CONTEXT).
     type: str
 requirements:
-  - kubernetes (the Python client)
+  - kubernetes (the Python client), only for a kubeconfig user with an exec plugin or an auth provider
 """

@@ -2,39 +2,178 @@
 
 Configuration is looked up as kubernetes.core does it, so a module finds the same cluster as the role's
 kubernetes.core tasks: an explicit kubeconfig (option or K8S_AUTH_KUBECONFIG, which ansible-operator sets to its
-proxy), then $KUBECONFIG, then the pod's service account, then ~/.kube/config. The kubernetes library loads it
-(tokens, client certificates, exec plugins).
+proxy), then $KUBECONFIG, then the pod's service account, then ~/.kube/config.
 
-Requests carry plain JSON through the library's REST transport, by path: the library's generated API classes
-import a pydantic model per Kubernetes type, about a second of CPU in every module run, several times the requests
-themselves (the operator's no-op reconcile, bench/reconcile.py).
-Modules call `missing_kubernetes_library()` first so a host without the client gets Ansible's usual message.
+Requests carry plain JSON over the standard library's http.client and ssl. Importing the kubernetes library costs
+about 0.6 s of CPU in every module run (it loads a class per Kubernetes type), more than the requests themselves,
+and the operator runs these modules in every reconcile (bench/reconcile.py). The library is imported only for a
+kubeconfig user that needs it: an exec plugin or an auth provider, which it turns into a token or a certificate.
 """
 
 from __future__ import annotations
 
+import base64
+import http.client
 import json
 import os
-from urllib.parse import quote, urlencode
+import ssl
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
 
+import yaml
 from ansible.module_utils.basic import env_fallback
-
-try:
-    from kubernetes import config
-    from kubernetes.client.configuration import Configuration
-    from kubernetes.client.exceptions import ApiException
-    from kubernetes.client.rest import RESTClientObject
-
-    KUBERNETES_IMPORT_ERROR: ImportError | None = None
-except ImportError as error:  # reported by the module through missing_required_lib
-    KUBERNETES_IMPORT_ERROR = error
 
 MERGE_PATCH = "application/merge-patch+json"
 REQUEST_TIMEOUT_SECONDS = 30
+SERVICE_ACCOUNT = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 
 
-def missing_kubernetes_library() -> ImportError | None:
-    return KUBERNETES_IMPORT_ERROR
+class KubeApiError(Exception):
+    """An answer outside 2xx (`status` and the server's `body`), or no answer at all (`status` 0)."""
+
+    def __init__(self, status: int, reason: str, body: str = ""):
+        super().__init__(f"{status} {reason}" if status else reason)
+        self.status, self.reason, self.body = status, reason, body
+
+
+class KubeConfigError(ValueError):
+    """A kubeconfig that names what it does not define, or asks for what this client cannot do."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where the API server is and how to prove who we are; PEM texts, never files, so that nothing is left on disk."""
+
+    server: str
+    ca_pem: str = ""  # empty: the system's trust store
+    insecure: bool = False
+    cert_pem: str = ""  # a client certificate and its key...
+    key_pem: str = ""
+    authorization: str = ""  # ...or an Authorization header (a bearer token, basic auth)
+
+
+def _read(path: str | Path) -> str:
+    return Path(path).read_text()
+
+
+def _pem(entry: dict, key: str, base: Path) -> str:
+    """A kubeconfig's `<key>-data` (base64) or `<key>` (a file, relative to the kubeconfig that names it)."""
+    if entry.get(f"{key}-data"):
+        return base64.b64decode(entry[f"{key}-data"]).decode()
+    if entry.get(key):
+        return _read(base / entry[key])
+    return ""
+
+
+def _merged(files: list[Path]) -> tuple[dict, dict[Path, Path]]:
+    """kubectl's merge of several kubeconfigs: the first file to define a name or the current context wins. Also
+    which file each named entry came from, since relative paths in an entry are relative to its file."""
+    merged: dict = {"clusters": {}, "users": {}, "contexts": {}, "current-context": ""}
+    origin: dict = {}
+    for path in files:
+        if not path.is_file():
+            continue
+        loaded = yaml.safe_load(path.read_text()) or {}
+        merged["current-context"] = merged["current-context"] or loaded.get("current-context", "")
+        for section, field in (("clusters", "cluster"), ("users", "user"), ("contexts", "context")):
+            for item in loaded.get(section) or []:
+                if item["name"] not in merged[section]:
+                    merged[section][item["name"]] = item.get(field) or {}
+                    origin[(section, item["name"])] = path.parent
+    return merged, origin
+
+
+def kubeconfig_connection(kubeconfig: str, context: str | None = None) -> Connection:
+    """The connection of a context (the current one unless named) of one or several ':'-separated kubeconfigs."""
+    files = [Path(part).expanduser() for part in kubeconfig.split(os.pathsep) if part]
+    merged, origin = _merged(files)
+    name = context or merged["current-context"]
+    if name not in merged["contexts"]:
+        raise KubeConfigError(f"context {name!r} is not defined in the kubeconfig {kubeconfig}")
+    chosen = merged["contexts"][name]
+    cluster_name, user_name = chosen.get("cluster", ""), chosen.get("user", "")
+    if cluster_name not in merged["clusters"]:
+        raise KubeConfigError(f"cluster {cluster_name!r} of context {name!r} is not defined in {kubeconfig}")
+    cluster, user = merged["clusters"][cluster_name], merged["users"].get(user_name, {})
+    for unsupported in ("proxy-url", "tls-server-name"):
+        if cluster.get(unsupported):
+            raise KubeConfigError(f"cluster {cluster_name!r} sets {unsupported}, which these modules do not support")
+    if user.get("exec") or user.get("auth-provider"):
+        return _library_connection(kubeconfig, name)
+    cluster_base, user_base = origin[("clusters", cluster_name)], origin.get(("users", user_name), Path())
+    token = user.get("token") or (_read(user_base / user["tokenFile"]).strip() if user.get("tokenFile") else "")
+    basic = f"{user.get('username', '')}:{user.get('password', '')}"
+    authorization = (
+        f"Bearer {token}"
+        if token
+        else (f"Basic {base64.b64encode(basic.encode()).decode()}" if user.get("username") else "")
+    )
+    return Connection(
+        server=cluster["server"],
+        ca_pem=_pem(cluster, "certificate-authority", cluster_base),
+        insecure=bool(cluster.get("insecure-skip-tls-verify")),
+        cert_pem=_pem(user, "client-certificate", user_base),
+        key_pem=_pem(user, "client-key", user_base),
+        authorization=authorization,
+    )
+
+
+def _library_connection(kubeconfig: str, context: str) -> Connection:
+    """Let the kubernetes library run the user's exec plugin or auth provider, and keep what it obtained."""
+    try:
+        from kubernetes import config  # about 0.6 s: imported only for the users that need it
+        from kubernetes.client.configuration import Configuration
+    except ImportError as error:
+        raise KubeConfigError(
+            f"context {context!r} authenticates with an exec plugin or an auth provider, which needs the kubernetes "
+            f"Python library: {error}"
+        ) from error
+    configuration = Configuration()
+    config.load_kube_config(config_file=kubeconfig, context=context, client_configuration=configuration)
+    return Connection(
+        server=configuration.host,
+        ca_pem=_read(configuration.ssl_ca_cert) if configuration.ssl_ca_cert else "",
+        insecure=not configuration.verify_ssl,
+        cert_pem=_read(configuration.cert_file) if configuration.cert_file else "",
+        key_pem=_read(configuration.key_file) if configuration.key_file else "",
+        authorization=configuration.get_api_key_with_prefix("BearerToken", alias="authorization") or "",
+    )
+
+
+def incluster_connection() -> Connection:
+    """The pod's service account: the API server's Service address, its token and the cluster's CA."""
+    host, port = os.environ["KUBERNETES_SERVICE_HOST"], os.environ.get("KUBERNETES_SERVICE_PORT", "443")
+    return Connection(
+        server=f"https://[{host}]:{port}" if ":" in host else f"https://{host}:{port}",
+        ca_pem=_read(SERVICE_ACCOUNT / "ca.crt"),
+        authorization=f"Bearer {_read(SERVICE_ACCOUNT / 'token').strip()}",
+    )
+
+
+def find_connection(kubeconfig: str | None = None, context: str | None = None) -> Connection:
+    """The first configuration found, in kubernetes.core's order."""
+    kubeconfig = kubeconfig or os.environ.get("KUBECONFIG")
+    if not kubeconfig and os.environ.get("KUBERNETES_SERVICE_HOST"):
+        return incluster_connection()
+    return kubeconfig_connection(kubeconfig or "~/.kube/config", context)
+
+
+def _tls_context(connection: Connection) -> ssl.SSLContext:
+    context = ssl.create_default_context(cadata=connection.ca_pem or None)
+    if connection.insecure:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if connection.cert_pem:
+        # ssl loads a client certificate only from files: private ones, removed as soon as they are read.
+        with tempfile.TemporaryDirectory(prefix="kube-client-") as private:
+            cert, key = Path(private) / "client.crt", Path(private) / "client.key"
+            for path, text in ((cert, connection.cert_pem), (key, connection.key_pem or connection.cert_pem)):
+                path.touch(mode=0o600)
+                path.write_text(text)
+            context.load_cert_chain(cert, key)
+    return context
 
 
 def object_path(api_version: str, plural: str, namespace: str, name: str = "", subresource: str = "") -> str:
@@ -48,11 +187,18 @@ def object_path(api_version: str, plural: str, namespace: str, name: str = "", s
 
 
 class KubeApi:
-    """JSON requests to one API server; an answer outside 2xx raises the library's ApiException (status, body)."""
+    """JSON requests to one API server over one kept-alive connection."""
 
-    def __init__(self, configuration: Configuration):
-        self.configuration = configuration
-        self._rest = RESTClientObject(configuration)
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        url = urlsplit(connection.server)
+        self._prefix = url.path.rstrip("/")  # a server behind a path (some proxies) keeps it
+        if url.scheme == "https":
+            self._http: http.client.HTTPConnection = http.client.HTTPSConnection(
+                url.hostname, url.port, timeout=REQUEST_TIMEOUT_SECONDS, context=_tls_context(connection)
+            )
+        else:  # ansible-operator's proxy on localhost
+            self._http = http.client.HTTPConnection(url.hostname, url.port, timeout=REQUEST_TIMEOUT_SECONDS)
 
     def get(self, path: str, **query: str) -> dict:
         return self._request("GET", f"{path}?{urlencode(query)}" if query else path)
@@ -64,51 +210,39 @@ class KubeApi:
         return self._request("PATCH", path, body, MERGE_PATCH)
 
     def _request(self, method: str, path: str, body: dict | None = None, content_type: str = "") -> dict:
-        headers = {"Accept": "application/json", **self._credentials()}
+        headers = {"Accept": "application/json"}
+        if self.connection.authorization:
+            headers["Authorization"] = self.connection.authorization
         if content_type:
             headers["Content-Type"] = content_type
-        response = self._rest.request(
-            method,
-            self.configuration.host + path,
-            headers=headers,
-            body=body,  # the transport serializes JSON bodies itself
-            _request_timeout=REQUEST_TIMEOUT_SECONDS,
-        )
-        data = response.read()
-        if not 200 <= response.status < 300:
-            raise ApiException(status=response.status, reason=response.reason, body=data.decode(errors="replace"))
+        payload = json.dumps(body).encode() if body is not None else None
+        try:
+            status, reason, data = self._exchange(method, self._prefix + path, payload, headers)
+        except (OSError, http.client.HTTPException) as error:
+            raise KubeApiError(0, f"cannot reach the API server {self.connection.server}: {error}") from error
+        if not 200 <= status < 300:
+            raise KubeApiError(status, reason, data.decode(errors="replace"))
         return json.loads(data) if data else {}
 
-    def _credentials(self) -> dict:
-        """The Authorization header the configuration calls for: a bearer token (refreshed by exec plugins and
-        in-cluster token rotation through the library's hook), basic auth, or none (client certificates)."""
-        token = self.configuration.get_api_key_with_prefix("BearerToken", alias="authorization")
-        if token:
-            return {"Authorization": token}
-        if self.configuration.username or self.configuration.password:
-            return {"Authorization": self.configuration.get_basic_auth_token()}
-        return {}
+    def _exchange(self, method: str, url: str, payload: bytes | None, headers: dict) -> tuple[int, str, bytes]:
+        try:
+            return self._send(method, url, payload, headers)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            self._http.close()  # the server closed the kept-alive connection meanwhile: open it again, once
+            return self._send(method, url, payload, headers)
+
+    def _send(self, method: str, url: str, payload: bytes | None, headers: dict) -> tuple[int, str, bytes]:
+        self._http.request(method, url, body=payload, headers=headers)
+        response = self._http.getresponse()
+        return response.status, response.reason, response.read()
 
 
-def api_client(kubeconfig: str | None = None, context: str | None = None) -> KubeApi:
-    """A client for the first configuration found; `kubeconfig` may list several files separated by ':'."""
-    configuration = Configuration()
-    kubeconfig = kubeconfig or os.environ.get("KUBECONFIG")
-    if not kubeconfig and os.environ.get("KUBERNETES_SERVICE_HOST"):
-        config.load_incluster_config(client_configuration=configuration)
-    else:
-        config.load_kube_config(
-            config_file=kubeconfig or "~/.kube/config", context=context, client_configuration=configuration
-        )
-    return KubeApi(configuration)
-
-
-def error_message(error: ApiException) -> str:
-    """The API server's own message (its Status body), else the HTTP status."""
+def error_message(error: KubeApiError) -> str:
+    """The API server's own message (its Status body), else the HTTP status or why there was no answer."""
     try:
         return json.loads(error.body)["message"]
     except (TypeError, ValueError, KeyError):
-        return f"{error.status} {error.reason}"
+        return str(error)
 
 
 def connection_argument_spec() -> dict:
@@ -120,5 +254,9 @@ def connection_argument_spec() -> dict:
 
 
 def connect(params: dict) -> KubeApi:
-    """A client for a module's connection options (connection_argument_spec)."""
-    return api_client(params["kubeconfig"], params["context"])
+    """A client for a module's connection options (connection_argument_spec); a configuration that cannot be used
+    raises KubeApiError too, so that a module handles every way of not reaching the cluster in one place."""
+    try:
+        return KubeApi(find_connection(params["kubeconfig"], params["context"]))
+    except (KubeConfigError, OSError, ssl.SSLError, KeyError, yaml.YAMLError) as error:
+        raise KubeApiError(0, f"cannot use the Kubernetes configuration: {error}") from error

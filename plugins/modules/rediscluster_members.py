@@ -116,21 +116,9 @@ sentinel_pod_count:
   type: int
 """
 
-import contextlib
-
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible.module_utils.kube_client import (
-    connect,
-    connection_argument_spec,
-    error_message,
-    missing_kubernetes_library,
-    object_path,
-)
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.kube_client import KubeApiError, connect, connection_argument_spec, error_message, object_path
 from ansible.module_utils.rediscluster_members import cluster_members
-
-# main() reports a missing kubernetes library before anything uses it.
-with contextlib.suppress(ImportError):
-    from kubernetes.client.exceptions import ApiException
 
 # The labels every pod of a RedisCluster carries (roles/rediscluster/vars/main.yml).
 PART_OF = "app.kubernetes.io/part-of=rediscluster"
@@ -154,13 +142,11 @@ def argument_spec() -> dict:
 
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if missing_kubernetes_library():
-        module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(missing_kubernetes_library()))
     params = module.params
     selector = f"app.kubernetes.io/instance={params['instance']},{PART_OF}"
     try:
         pods = connect(params).get(object_path("v1", "pods", params["namespace"]), labelSelector=selector)
-    except ApiException as error:
+    except KubeApiError as error:
         module.fail_json(
             msg=f"cannot list the pods of RedisCluster {params['namespace']}/{params['instance']}: "
             f"{error_message(error)}"

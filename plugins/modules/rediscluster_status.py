@@ -182,25 +182,20 @@ events:
   sample: [{"name": "test.5f1c0e9a2b7d4c61", "type": "Normal", "reason": "CheckAndHeal", "message": "Cluster ok"}]
 """
 
-import contextlib
 import socket
 from datetime import UTC, datetime
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 from ansible.module_utils.kube_client import (
     KubeApi,
+    KubeApiError,
     connect,
     connection_argument_spec,
     error_message,
-    missing_kubernetes_library,
     object_path,
 )
 from ansible.module_utils.rediscluster_conditions import default_reason, next_status, timestamp
 from ansible.module_utils.rediscluster_events import event_name, new_event, repeat_patch
-
-# main() reports a missing kubernetes library before anything uses it.
-with contextlib.suppress(ImportError):
-    from kubernetes.client.exceptions import ApiException
 
 # The RedisCluster resource (config/crd).
 API_VERSION = "redis.kun/v1beta1"
@@ -296,7 +291,7 @@ class StatusWriter:
     def _read(self) -> dict:
         try:
             owner = self.api.get(self.path)
-        except ApiException as error:
+        except KubeApiError as error:
             self._fail(f"cannot read it: {error_message(error)}")
         uid = owner["metadata"]["uid"]
         if self.params["uid"] and uid != self.params["uid"]:
@@ -308,7 +303,7 @@ class StatusWriter:
         body = {"metadata": {"resourceVersion": owner["metadata"]["resourceVersion"]}, "status": status}
         try:
             self.api.merge_patch(f"{self.path}/status", body)
-        except ApiException as error:
+        except KubeApiError as error:
             if error.status == 409:
                 return False
             self._fail(f"cannot write its status: {error_message(error)}")
@@ -323,7 +318,7 @@ class StatusWriter:
             return True
         try:
             self._count(involved, event, stamp)
-        except ApiException as error:
+        except KubeApiError as error:
             self.module.warn(f"Event {event['reason']} on {self._what()} not recorded: {error_message(error)}")
             return False
         return True
@@ -334,13 +329,13 @@ class StatusWriter:
         path = f"{events}/{event_name(involved, event)}"
         try:
             existing = self.api.get(path)
-        except ApiException as error:
+        except KubeApiError as error:
             if error.status != 404:
                 raise
             try:
                 self.api.create(events, new_event(involved, event, stamp, self._instance()))
                 return
-            except ApiException as create_error:
+            except KubeApiError as create_error:
                 if create_error.status != 409:
                     raise
                 existing = self.api.get(path)  # created meanwhile: count on it
@@ -358,9 +353,11 @@ class StatusWriter:
 
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if missing_kubernetes_library():
-        module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(missing_kubernetes_library()))
-    StatusWriter(module, connect(module.params)).run()
+    try:
+        api = connect(module.params)
+    except KubeApiError as error:
+        module.fail_json(msg=f"RedisCluster {module.params['namespace']}/{module.params['name']}: {error}")
+    StatusWriter(module, api).run()
 
 
 if __name__ == "__main__":

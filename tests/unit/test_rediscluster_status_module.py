@@ -7,7 +7,7 @@ import json
 
 import pytest
 import yaml
-from kubernetes.client import ApiException
+from ansible.module_utils.kube_client import KubeApiError
 
 from tests.unit import module_docs
 
@@ -58,10 +58,8 @@ class FakeModule:
         raise Exited(True, result)
 
 
-def api_error(status: int, message: str = "") -> ApiException:
-    error = ApiException(status=status, reason="from the fake API server")
-    error.body = json.dumps({"message": message}) if message else None
-    return error
+def api_error(status: int, message: str = "") -> KubeApiError:
+    return KubeApiError(status, "from the fake API server", json.dumps({"message": message}) if message else "")
 
 
 CLUSTER_PATH = "/apis/redis.kun/v1beta1/namespaces/ns/redisclusters/test"
