@@ -3,7 +3,8 @@
 A member is a running pod (it has an IP and is not being deleted) among the ordinals the spec wants, in ordinal
 order, with its stable FQDN from the headless Service: these are what the Redis modules talk to. The status also
 needs every pod of each StatefulSet, running or not, to tell scaling from healing, and the rolling restart the
-revision each pod runs.
+revision each pod runs. The data volume claims come along with their owner references, which follow
+keepAfterDeletion.
 """
 
 from __future__ import annotations
@@ -74,3 +75,14 @@ def cluster_members(pods: Sequence[Mapping], redis_set: Mapping, sentinel_set: M
         "redis_pod_count": _count(by_name, redis_set["name"]),
         "sentinel_pod_count": _count(by_name, sentinel_set["name"]),
     }
+
+
+def claims(pvcs: Sequence[Mapping]) -> list[dict]:
+    """Each claim's `name` and `owner_references`, by name."""
+    return sorted(
+        (
+            {"name": pvc["metadata"]["name"], "owner_references": pvc["metadata"].get("ownerReferences") or []}
+            for pvc in pvcs
+        ),
+        key=lambda claim: claim["name"],
+    )

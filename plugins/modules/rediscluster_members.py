@@ -7,10 +7,11 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: rediscluster_members
-short_description: List the Redis and Sentinel members of a RedisCluster from its pods
+short_description: List the Redis and Sentinel members of a RedisCluster from its pods, and its data claims
 description:
   - Lists the pods of one RedisCluster (one request, by its instance label) and returns only what the reconcile
     needs of them, not the pods themselves.
+  - Lists its Redis data volume claims (a second request) with their owner references.
   - A member is a running pod (it has an IP and is not being deleted) among the ordinals the spec wants, with the
     stable FQDN its headless Service gives it; members come in ordinal order.
   - Reads only; check mode reads as well.
@@ -114,14 +115,23 @@ sentinel_pod_count:
   description: Pods of the Sentinel StatefulSet in any state.
   returned: always
   type: int
+redis_claims:
+  description: The Redis data volume claims of the cluster, by name, with their owner references.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - name: redis-data-redis-cluster-test-0
+      owner_references: [{apiVersion: redis.kun/v1beta1, kind: RedisCluster, name: test, uid: 5b1c...}]
 """
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.kube_client import KubeApiError, connect, connection_argument_spec, error_message, object_path
-from ansible.module_utils.rediscluster_members import cluster_members
+from ansible.module_utils.rediscluster_members import claims, cluster_members
 
-# The labels every pod of a RedisCluster carries (roles/rediscluster/vars/main.yml).
+# The labels every pod of a RedisCluster carries (roles/rediscluster/vars/main.yml), and those of its data claims.
 PART_OF = "app.kubernetes.io/part-of=rediscluster"
+REDIS_COMPONENT = "app.kubernetes.io/component=redis"
 
 
 def argument_spec() -> dict:
@@ -143,16 +153,21 @@ def argument_spec() -> dict:
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
-    selector = f"app.kubernetes.io/instance={params['instance']},{PART_OF}"
+    instance = f"app.kubernetes.io/instance={params['instance']}"
     try:
-        pods = connect(params).get(object_path("v1", "pods", params["namespace"]), labelSelector=selector)
+        api = connect(params)
+        pods = api.get(object_path("v1", "pods", params["namespace"]), labelSelector=f"{instance},{PART_OF}")
+        pvcs = api.get(
+            object_path("v1", "persistentvolumeclaims", params["namespace"]),
+            labelSelector=f"{instance},{REDIS_COMPONENT}",
+        )
     except KubeApiError as error:
         module.fail_json(
-            msg=f"cannot list the pods of RedisCluster {params['namespace']}/{params['instance']}: "
+            msg=f"cannot list the pods and claims of RedisCluster {params['namespace']}/{params['instance']}: "
             f"{error_message(error)}"
         )
     members = cluster_members(pods.get("items") or [], params["redis"], params["sentinel"], params["role_label"])
-    module.exit_json(changed=False, **members)
+    module.exit_json(changed=False, redis_claims=claims(pvcs.get("items") or []), **members)
 
 
 if __name__ == "__main__":

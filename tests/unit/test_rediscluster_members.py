@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from ansible.module_utils.rediscluster_members import cluster_members, hosts
+from ansible.module_utils.rediscluster_members import claims, cluster_members, hosts
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -99,6 +99,19 @@ def test_documentation_and_argument_spec_agree():
         "sentinel_pods",
         "redis_pod_count",
         "sentinel_pod_count",
+        "redis_claims",
     }
     (example,) = yaml.safe_load(module.EXAMPLES)
     assert example["rediscluster_members"]["redis"]["replicas"] == 3
+
+
+def test_claims_come_by_name_with_their_owner_references():
+    owner = {"kind": "RedisCluster", "name": "test", "uid": "u1"}
+    pvcs = [
+        {"metadata": {"name": "redis-data-redis-cluster-test-1", "ownerReferences": [owner]}},
+        {"metadata": {"name": "redis-data-redis-cluster-test-0"}},
+    ]
+    assert claims(pvcs) == [
+        {"name": "redis-data-redis-cluster-test-0", "owner_references": []},
+        {"name": "redis-data-redis-cluster-test-1", "owner_references": [owner]},
+    ]
