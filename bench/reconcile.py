@@ -3,6 +3,8 @@ reconcile (one run of the role on a Healthy cluster), and the operator's memory 
 
     python bench/reconcile.py [--runs 5] [--noop-runs 10] [--clusters 10]
 
+The no-op reconcile's figure comes with the tasks that took longest (from ansible-runner's job events).
+
 Starts the sandbox when it is not running, installs the CRD, runs its own namespaced operator (watchrunner) in a
 namespace of its own, and removes what it created at the end.
 """
@@ -10,6 +12,7 @@ namespace of its own, and removes what it created at the end.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import secrets
@@ -54,8 +57,11 @@ def apply_to_healthy(kube: Kube, namespace: str, runs: int) -> list[float]:
     return seconds
 
 
-def noop_reconciles(kube: Kube, namespace: str, name: str, runs: int, workdir: Path) -> list[tuple[float, float]]:
-    """(wall, CPU) seconds of the role run as the operator runs it, on a cluster that needs nothing."""
+def noop_reconciles(
+    kube: Kube, namespace: str, name: str, runs: int, workdir: Path, *, tasks: dict[str, list[float]]
+) -> list[tuple[float, float]]:
+    """(wall, CPU) seconds of the role run as the operator runs it, on a cluster that needs nothing; `tasks` gets
+    each task's seconds in every run."""
     (watch,) = load(REPO_ROOT / "watches.yaml")
     os.environ.update(
         KUBECONFIG=str(kube.kubeconfig),
@@ -73,14 +79,27 @@ def noop_reconciles(kube: Kube, namespace: str, name: str, runs: int, workdir: P
             role=watch.role,
             playbook=watch.playbook,
             variables=variables.extra_vars(watch, kube.rediscluster(namespace, name)),
-            keep_artifacts=2,
+            keep_artifacts=runs,
         )
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if not result.ok:
             raise RuntimeError(f"the no-op reconcile failed: {result.message}")
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         figures.append((result.seconds, cpu))
+        for task, seconds in task_seconds(workdir / "artifacts" / f"noop-{run}").items():
+            tasks.setdefault(task, []).append(seconds)
     return figures
+
+
+def task_seconds(artifacts: Path) -> dict[str, float]:
+    """How long each task of one run took, from ansible-runner's job events (a looped task: all its items)."""
+    seconds: dict[str, float] = {}
+    for path in (artifacts / "job_events").glob("*.json"):
+        event = json.loads(path.read_text())
+        data = event.get("event_data", {})
+        if event.get("event") in ("runner_on_ok", "runner_on_skipped", "runner_on_failed") and "duration" in data:
+            seconds[data["task"]] = seconds.get(data["task"], 0.0) + (data["duration"] or 0.0)
+    return seconds
 
 
 def tree_rss_mib(pid: int) -> tuple[float, float]:
@@ -127,9 +146,9 @@ def operator_memory(kube: Kube, namespace: str, operator: Operator, clusters: in
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="apply-to-Healthy runs")
+    parser.add_argument("--runs", type=int, default=5, help="apply-to-Healthy runs (0: skip)")
     parser.add_argument("--noop-runs", type=int, default=10)
-    parser.add_argument("--clusters", type=int, default=10)
+    parser.add_argument("--clusters", type=int, default=10, help="RedisClusters for the memory figure (0: skip)")
     return parser.parse_args()
 
 
@@ -143,33 +162,38 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-operator-"))
     operator = Operator(kube, workdir, watch_namespace=namespace)
     try:
-        applied = apply_to_healthy(kube, namespace, args.runs)
-        print(
-            f"apply-to-Healthy, size 3 ({args.runs} runs): median {statistics.median(applied):.1f} s, "
-            f"max {max(applied):.1f} s",
-            flush=True,
-        )
+        if args.runs:
+            applied = apply_to_healthy(kube, namespace, args.runs)
+            print(
+                f"apply-to-Healthy, size 3 ({args.runs} runs): median {statistics.median(applied):.1f} s, "
+                f"max {max(applied):.1f} s",
+                flush=True,
+            )
 
         apply_manifest(kube, manifest("noop"), namespace)
         wait_for(lambda: is_healthy(kube, namespace, "noop"), HEALTHY_TIMEOUT, "noop Healthy", 0.5)
         operator.stop()  # the role runs alone, as one reconcile of the operator would
-        figures = noop_reconciles(kube, namespace, "noop", args.noop_runs, workdir / "noop")
+        tasks: dict[str, list[float]] = {}
+        figures = noop_reconciles(kube, namespace, "noop", args.noop_runs, workdir / "noop", tasks=tasks)
         walls, cpus = [wall for wall, _ in figures], [cpu for _, cpu in figures]
         print(
             f"no-op reconcile ({args.noop_runs} runs): wall median {statistics.median(walls):.2f} s "
             f"(max {max(walls):.2f}), CPU median {statistics.median(cpus):.2f} s (max {max(cpus):.2f})",
             flush=True,
         )
+        medians = sorted(((statistics.median(times), task) for task, times in tasks.items()), reverse=True)
+        print("  slowest tasks (median s): " + "; ".join(f"{task} {seconds:.2f}" for seconds, task in medians[:8]))
         delete_cluster(kube, namespace, "noop")
 
-        (workdir / "memory").mkdir()
-        operator = Operator(kube, workdir / "memory", watch_namespace=namespace)
-        median_rss, max_rss, max_tree = operator_memory(kube, namespace, operator, args.clusters)
-        print(
-            f"operator memory with {args.clusters} RedisClusters: watchrunner RSS median {median_rss:.0f} MiB "
-            f"(max {max_rss:.0f}), with its ansible-playbook runs at most {max_tree:.0f} MiB",
-            flush=True,
-        )
+        if args.clusters:
+            (workdir / "memory").mkdir()
+            operator = Operator(kube, workdir / "memory", watch_namespace=namespace)
+            median_rss, max_rss, max_tree = operator_memory(kube, namespace, operator, args.clusters)
+            print(
+                f"operator memory with {args.clusters} RedisClusters: watchrunner RSS median {median_rss:.0f} MiB "
+                f"(max {max_rss:.0f}), with its ansible-playbook runs at most {max_tree:.0f} MiB",
+                flush=True,
+            )
     finally:
         if operator in Operator.running:
             operator.stop()
