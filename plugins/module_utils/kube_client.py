@@ -75,7 +75,14 @@ def _merged(files: list[Path]) -> tuple[dict, dict[Path, Path]]:
     for path in files:
         if not path.is_file():
             continue
-        loaded = yaml.safe_load(path.read_text()) or {}
+        try:
+            loaded = yaml.safe_load(path.read_text()) or {}
+        except yaml.YAMLError as error:
+            # PyYAML's message quotes the offending line, which may hold a token: name only the file and the line.
+            mark = getattr(error, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark else ""
+            raise KubeConfigError(f"the kubeconfig {path} is not valid YAML{where}") from None
+
         merged["current-context"] = merged["current-context"] or loaded.get("current-context", "")
         for section, field in (("clusters", "cluster"), ("users", "user"), ("contexts", "context")):
             for item in loaded.get(section) or []:
@@ -258,5 +265,5 @@ def connect(params: dict) -> KubeApi:
     raises KubeApiError too, so that a module handles every way of not reaching the cluster in one place."""
     try:
         return KubeApi(find_connection(params["kubeconfig"], params["context"]))
-    except (KubeConfigError, OSError, ssl.SSLError, KeyError, yaml.YAMLError) as error:
+    except (KubeConfigError, OSError, ssl.SSLError, KeyError) as error:
         raise KubeApiError(0, f"cannot use the Kubernetes configuration: {error}") from error

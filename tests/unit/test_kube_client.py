@@ -116,6 +116,14 @@ def test_a_configuration_it_cannot_use_fails_the_module_cleanly(tmp_path):
         connect({"kubeconfig": str(tmp_path / "does-not-exist"), "context": None})
 
 
+def test_a_kubeconfig_that_is_not_yaml_is_reported_without_its_content(tmp_path):
+    path = tmp_path / "config"
+    path.write_text("users:\n- name: u\n  user: {token: s3cr3t-token\n")
+    with pytest.raises(KubeApiError, match="is not valid YAML") as raised:
+        connect({"kubeconfig": str(path), "context": None})
+    assert "s3cr3t" not in str(raised.value)
+
+
 def test_in_a_pod_the_service_account_is_used(tmp_path, monkeypatch):
     (tmp_path / "token").write_text("sa-token")
     (tmp_path / "ca.crt").write_text("CA")
