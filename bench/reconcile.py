@@ -182,7 +182,11 @@ def main() -> int:
             flush=True,
         )
         medians = sorted(((statistics.median(times), task) for task, times in tasks.items()), reverse=True)
-        print("  slowest tasks (median s): " + "; ".join(f"{task} {seconds:.2f}" for seconds, task in medians[:8]))
+        print(
+            f"  {len(medians)} tasks, {sum(seconds for seconds, _ in medians):.2f} s of task time (median per task); "
+            "slowest (median s): " + "; ".join(f"{task} {seconds:.2f}" for seconds, task in medians[:8])
+        )
+        print("  the others: " + "; ".join(f"{task} {seconds:.2f}" for seconds, task in medians[8:]), flush=True)
         delete_cluster(kube, namespace, "noop")
 
         if args.clusters:

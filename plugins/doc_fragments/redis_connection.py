@@ -37,6 +37,4 @@ options:
     description: Seconds to wait for one reply before calling the node unreachable.
     type: float
     default: 1.0
-requirements:
-  - redis (redis-py) on the host that runs the module
 """

@@ -1,22 +1,20 @@
-"""The one place that opens redis-py connections: timeouts, password, no hidden retries, raw INFO text.
+"""The one place that talks to Redis: a connection speaking RESP2 over a plain socket, with timeouts and the password.
 
-Modules call `missing_redis_library()` first so a host without redis-py gets Ansible's usual message, not a traceback.
+The modules send a few commands to a few nodes per run, so a client of their own replaces redis-py, whose import
+alone cost a third of a second of every module run (measured with `python -X importtime`). It never retries: an
+observer with short timeouts must see an unreachable node at once. Replies come as Redis sends them: text (INFO
+stays the raw text `parse_info` reads, so that replication ids made of digits stay strings), integers, None and
+lists; an error reply is a ReplyError.
 """
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ansible.module_utils.redis_snapshot import Endpoint
-
-try:
-    import redis
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
-
-    REDIS_IMPORT_ERROR: ImportError | None = None
-except ImportError as error:  # reported by the module through missing_required_lib
-    REDIS_IMPORT_ERROR = error
 
 
 @dataclass(frozen=True)
@@ -26,28 +24,95 @@ class ConnectionSettings:
     socket_timeout: float = 1.0
 
 
-def missing_redis_library() -> ImportError | None:
-    return REDIS_IMPORT_ERROR
+class ReplyError(Exception):
+    """An error reply, with Redis' message (for example `ERR Unknown option or number of arguments`)."""
 
 
-def connect(endpoint: Endpoint, settings: ConnectionSettings, *, authenticate: bool = True) -> redis.Redis:
-    """A client for one Redis node (authenticate=True) or one Sentinel (which has no password of its own here).
+class ProtocolError(Exception):
+    """A reply that is not RESP2: the peer is not Redis, or the connection broke mid-reply."""
 
-    redis-py retries failed commands three times by default; an observer with short timeouts must see an unreachable
-    node at once instead, so retries are off. INFO is returned as text and parsed by `parse_info`, because redis-py
-    turns values such as replication ids made of digits into numbers.
-    """
-    client = redis.Redis(
-        host=endpoint.address,
-        port=endpoint.port,
-        password=settings.password if authenticate else None,
-        socket_connect_timeout=settings.connect_timeout,
-        socket_timeout=settings.socket_timeout,
-        retry=Retry(NoBackoff(), 0),
-        decode_responses=True,
-    )
-    client.set_response_callback("INFO", lambda response, **_options: response)
-    return client
+
+def _encode(command: Sequence[Any]) -> bytes:
+    parts = [b"*%d\r\n" % len(command)]
+    for argument in command:
+        data = argument if isinstance(argument, bytes) else str(argument).encode()
+        parts += [b"$%d\r\n" % len(data), data, b"\r\n"]
+    return b"".join(parts)
+
+
+class RedisConnection:
+    """One TCP connection to a Redis node or Sentinel; a context manager that closes it."""
+
+    def __init__(self, endpoint: Endpoint, settings: ConnectionSettings, *, authenticate: bool = True):
+        self._socket = socket.create_connection((endpoint.address, endpoint.port), timeout=settings.connect_timeout)
+        try:
+            self._socket.settimeout(settings.socket_timeout)
+            self._reader = self._socket.makefile("rb")
+            if authenticate and settings.password:
+                self.execute_command("AUTH", settings.password)
+        except BaseException:
+            self._socket.close()
+            raise
+
+    def __enter__(self) -> RedisConnection:
+        return self
+
+    def __exit__(self, *_exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._reader.close()
+        self._socket.close()
+
+    def execute_command(self, *command: Any) -> Any:
+        """Send one command and return its reply; an error reply is raised."""
+        (reply,) = self.pipeline([command], raise_on_error=True)
+        return reply
+
+    def pipeline(self, commands: Sequence[Sequence[Any]], *, raise_on_error: bool = True) -> list:
+        """Send every command in one write and read their replies in order. An error reply is raised (the first
+        one) or, with raise_on_error False, returned in its place as a ReplyError."""
+        self._socket.sendall(b"".join(_encode(command) for command in commands))
+        replies = [self._read() for _ in commands]
+        if raise_on_error:
+            for reply in replies:
+                if isinstance(reply, ReplyError):
+                    raise reply
+        return replies
+
+    def _line(self) -> bytes:
+        line = self._reader.readline()
+        if not line.endswith(b"\r\n"):
+            raise ProtocolError("connection closed in the middle of a reply")
+        return line[:-2]
+
+    def _read(self) -> Any:
+        line = self._line()
+        kind, rest = line[:1], line[1:]
+        if kind == b"+":
+            return rest.decode(errors="replace")
+        if kind == b"-":
+            return ReplyError(rest.decode(errors="replace"))
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            length = int(rest)
+            if length < 0:
+                return None
+            data = self._reader.read(length + 2)
+            if len(data) != length + 2:
+                raise ProtocolError("connection closed in the middle of a reply")
+            return data[:-2].decode(errors="replace")
+        if kind == b"*":
+            count = int(rest)
+            return None if count < 0 else [self._read() for _ in range(count)]
+        raise ProtocolError(f"not a RESP2 reply: {line[:40]!r}")
+
+
+def connect(endpoint: Endpoint, settings: ConnectionSettings, *, authenticate: bool = True) -> RedisConnection:
+    """A connection to one Redis node (authenticate=True: AUTH with the password, when there is one) or one Sentinel
+    (which has no password of its own here)."""
+    return RedisConnection(endpoint, settings, authenticate=authenticate)
 
 
 def parse_info(text: str) -> dict[str, str]:
@@ -61,13 +126,11 @@ def parse_info(text: str) -> dict[str, str]:
 
 
 def reply_dict(reply) -> dict[str, str]:
-    """A Sentinel reply as {field: text}, whether redis-py already paired it or left a flat list."""
-    if isinstance(reply, dict):
-        return {str(key): str(value) for key, value in reply.items()}
+    """A flat [field, value, ...] reply (CONFIG GET, SENTINEL MASTER) as {field: text}."""
     items = list(reply or [])
     return {str(key): str(value) for key, value in zip(items[::2], items[1::2], strict=False)}
 
 
 def describe_error(error: Exception) -> str:
-    """A one-line cause for a failed call, without the password (redis-py never puts it in messages)."""
+    """A one-line cause for a failed call, without the password (no reply or exception here quotes it)."""
     return f"{type(error).__name__}: {error}".strip()

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from ansible.module_utils.redis_client import ConnectionSettings, connect, describe_error, parse_info
+from ansible.module_utils.redis_client import ConnectionSettings, connect, describe_error, parse_info, reply_dict
 from ansible.module_utils.redis_snapshot import Endpoint
 
 # Redis 7 sets several keys in one atomic CONFIG SET; older versions take one key per call.
@@ -34,15 +34,13 @@ def read_live(nodes: Sequence[Endpoint], keys: Sequence[str], connection: Connec
 def _read_one(endpoint: Endpoint, keys: Sequence[str], connection: ConnectionSettings) -> LiveConfig:
     try:
         with connect(endpoint, connection) as client:
-            pipe = client.pipeline(transaction=False)
-            pipe.info("server")
-            for key in keys:  # one key per CONFIG GET: several patterns in one call need Redis 7
-                pipe.config_get(key)
-            server, *replies = pipe.execute()
+            # One key per CONFIG GET: several patterns in one call need Redis 7.
+            server, *replies = client.pipeline([("INFO", "server"), *(("CONFIG", "GET", key) for key in keys)])
     except Exception as error:  # reported per node as unreachable, with the cause
         return LiveConfig(endpoint, reachable=False, error=describe_error(error))
     info = parse_info(server)
-    values = {key: reply[key] for key, reply in zip(keys, replies, strict=True) if key in reply}
+    found = {key: reply_dict(reply) for key, reply in zip(keys, replies, strict=True)}
+    values = {key: reply[key] for key, reply in found.items() if key in reply}
     return LiveConfig(
         endpoint,
         reachable=True,

@@ -34,14 +34,16 @@ def observe(
 def observe_node(endpoint: Endpoint, connection: ConnectionSettings) -> RedisNodeView:
     try:
         with connect(endpoint, connection) as client:
-            pipe = client.pipeline(transaction=False)
-            pipe.info("replication")
-            pipe.info("server")
-            pipe.info("keyspace")
-            pipe.info("persistence")
-            pipe.config_get("replica-announce-ip")
-            pipe.config_get("masterauth")
-            replication, server, keyspace, persistence, announce, masterauth = pipe.execute()
+            replication, server, keyspace, persistence, announce, masterauth = client.pipeline(
+                [
+                    ("INFO", "replication"),
+                    ("INFO", "server"),
+                    ("INFO", "keyspace"),
+                    ("INFO", "persistence"),
+                    ("CONFIG", "GET", "replica-announce-ip"),
+                    ("CONFIG", "GET", "masterauth"),
+                ]
+            )
     except Exception as error:  # any failure to talk to a node means "unreachable, because ..."
         return RedisNodeView(endpoint, reachable=False, error=describe_error(error))
     return node_view(
@@ -50,8 +52,9 @@ def observe_node(endpoint: Endpoint, connection: ConnectionSettings) -> RedisNod
         parse_info(server),
         parse_info(keyspace),
         persistence=parse_info(persistence),
-        announce_ip=announce.get("replica-announce-ip", ""),
-        masterauth_matches=connection.password is None or masterauth.get("masterauth", "") == connection.password,
+        announce_ip=reply_dict(announce).get("replica-announce-ip", ""),
+        masterauth_matches=connection.password is None
+        or reply_dict(masterauth).get("masterauth", "") == connection.password,
     )
 
 
@@ -91,13 +94,16 @@ def node_view(
 def observe_sentinel(endpoint: Endpoint, group: str, connection: ConnectionSettings) -> SentinelView:
     try:
         with connect(endpoint, connection, authenticate=False) as client:
-            pipe = client.pipeline(transaction=False)
-            pipe.info("server")
-            pipe.execute_command("SENTINEL", "MASTER", group)
-            pipe.execute_command("SENTINEL", "REPLICAS", group)
-            pipe.execute_command("SENTINEL", "SENTINELS", group)
-            pipe.execute_command("SENTINEL", "CONFIG", "GET", "*")
-            server, master, replicas, sentinels, config = pipe.execute(raise_on_error=False)
+            server, master, replicas, sentinels, config = client.pipeline(
+                [
+                    ("INFO", "server"),
+                    ("SENTINEL", "MASTER", group),
+                    ("SENTINEL", "REPLICAS", group),
+                    ("SENTINEL", "SENTINELS", group),
+                    ("SENTINEL", "CONFIG", "GET", "*"),
+                ],
+                raise_on_error=False,
+            )
         if isinstance(server, Exception):
             raise server
     except Exception as error:  # any failure to talk to a Sentinel means "unreachable, because ..."

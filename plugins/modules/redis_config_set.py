@@ -76,9 +76,9 @@ unreachable_members:
   elements: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.redis_args import connection_argument_spec, connection_settings, endpoints
-from ansible.module_utils.redis_client import describe_error, missing_redis_library
+from ansible.module_utils.redis_client import describe_error
 from ansible.module_utils.redis_config_apply import apply_changes, read_live
 from ansible.module_utils.redis_config_plan import config_changes, desired_config, refusals, unknown_keys
 
@@ -129,8 +129,6 @@ def run(module: AnsibleModule) -> None:
 
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if missing_redis_library():
-        module.fail_json(msg=missing_required_lib("redis"), exception=str(missing_redis_library()))
     run(module)
 
 

@@ -157,7 +157,7 @@ message:
   sample: "Cluster ok: master 10.0.0.11:6379, 2 replicas in sync, 3 Sentinels agree"
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.redis_args import (
     SENTINEL_PORT,
     connection_argument_spec,
@@ -165,7 +165,6 @@ from ansible.module_utils.redis_args import (
     endpoint_list_spec,
     endpoints,
 )
-from ansible.module_utils.redis_client import missing_redis_library
 from ansible.module_utils.redis_executor import ActionFailed, Executor
 from ansible.module_utils.redis_heal_report import heal_result
 from ansible.module_utils.redis_observer import observe
@@ -226,8 +225,6 @@ def run(module: AnsibleModule) -> None:
 
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if missing_redis_library():
-        module.fail_json(msg=missing_required_lib("redis"), exception=str(missing_redis_library()))
     run(module)
 
 

@@ -72,8 +72,8 @@ def test_a_sentinel_in_the_middle_of_a_failover() -> None:
         "failover-timeout": "10000",
         "parallel-syncs": "1",
     }
-    replicas = [
-        {"ip": "10.0.0.2", "port": "6379", "flags": "slave"},
+    replicas = [  # as Redis sends them: flat [field, value, ...] lists
+        ["ip", "10.0.0.2", "port", "6379", "flags", "slave"],
         ["ip", "10.0.0.9", "port", "6379", "flags", "slave,s_down"],
     ]
     view = sentinel_view(
@@ -81,7 +81,7 @@ def test_a_sentinel_in_the_middle_of_a_failover() -> None:
         version="7.0.15",
         master=master,
         replicas=replicas,
-        sentinels=[{"ip": "10.0.1.1", "port": "26379", "flags": "sentinel,disconnected"}],
+        sentinels=[["ip", "10.0.1.1", "port", "26379", "flags", "sentinel,disconnected"]],
         announce={"resolve_hostnames": True, "announce_hostnames": False, "announce_ip": ""},
     )
     assert (view.master_host, view.master_port, view.master_down, view.failover_in_progress) == (

@@ -1,17 +1,19 @@
 #!/usr/bin/python
-"""Ansible module: the members of a RedisCluster, read from its pods in one request."""
+"""Ansible module: what a reconcile needs to know of a RedisCluster's Kubernetes side, in one request per kind."""
 # Ansible's module layout puts DOCUMENTATION, EXAMPLES and RETURN before the imports.
 # ruff: noqa: E402
 
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-module: rediscluster_members
-short_description: List the Redis and Sentinel members of a RedisCluster from its pods, and its data claims
+module: rediscluster_observe
+short_description: Observe a RedisCluster's pods, data claims and objects
 description:
   - Lists the pods of one RedisCluster (one request, by its instance label) and returns only what the reconcile
     needs of them, not the pods themselves.
   - Lists its Redis data volume claims (a second request) with their owner references.
+  - Lists the objects of the kinds given in I(objects) (one request per kind, by its instance label), so that the
+    reconcile applies only the objects that differ from their rendering.
   - A member is a running pod (it has an IP and is not being deleted) among the ordinals the spec wants, with the
     stable FQDN its headless Service gives it; members come in ordinal order.
   - Reads only; check mode reads as well.
@@ -53,6 +55,20 @@ options:
     description: The pod label that holds a Redis pod's role (C(master) or C(replica)).
     type: str
     default: redis.kun/role
+  objects:
+    description: The kinds of the cluster's own objects to list, by API version and resource (plural) name.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      api_version:
+        description: API group and version, C(v1) for the core group.
+        type: str
+        required: true
+      resource:
+        description: Resource name, for example C(statefulsets).
+        type: str
+        required: true
 attributes:
   check_mode:
     support: full
@@ -62,8 +78,8 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Find the members of the RedisCluster test
-  rediscluster_members:
+- name: Observe the RedisCluster test
+  rediscluster_observe:
     namespace: default
     instance: test
     redis:
@@ -74,7 +90,10 @@ EXAMPLES = r"""
       name: redis-sentinel-test
       domain: redis-sentinel-headless-test.default.svc.cluster.local
       replicas: 3
-  register: members
+    objects:
+      - {api_version: v1, resource: configmaps}
+      - {api_version: apps/v1, resource: statefulsets}
+  register: observed
 """
 
 RETURN = r"""
@@ -123,13 +142,21 @@ redis_claims:
   sample:
     - name: redis-data-redis-cluster-test-0
       owner_references: [{apiVersion: redis.kun/v1beta1, kind: RedisCluster, name: test, uid: 5b1c...}]
+objects:
+  description:
+    - The cluster's objects of the kinds in I(objects), each with its C(apiVersion) and C(kind), without
+      C(metadata.managedFields).
+  returned: always
+  type: list
+  elements: dict
 """
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.kube_client import KubeApiError, connect, connection_argument_spec, error_message, object_path
-from ansible.module_utils.rediscluster_members import claims, cluster_members
+from ansible.module_utils.rediscluster_members import claims, cluster_members, listed_objects
 
-# The labels every pod of a RedisCluster carries (roles/rediscluster/vars/main.yml), and those of its data claims.
+# The labels every pod and object of a RedisCluster carries (roles/rediscluster/vars/main.yml), and those of its
+# data claims.
 PART_OF = "app.kubernetes.io/part-of=rediscluster"
 REDIS_COMPONENT = "app.kubernetes.io/component=redis"
 
@@ -146,6 +173,15 @@ def argument_spec() -> dict:
         "redis": {"type": "dict", "required": True, "options": statefulset},
         "sentinel": {"type": "dict", "required": True, "options": statefulset},
         "role_label": {"type": "str", "default": "redis.kun/role"},
+        "objects": {
+            "type": "list",
+            "elements": "dict",
+            "default": [],
+            "options": {
+                "api_version": {"type": "str", "required": True},
+                "resource": {"type": "str", "required": True},
+            },
+        },
         **connection_argument_spec(),
     }
 
@@ -161,13 +197,22 @@ def main() -> None:
             object_path("v1", "persistentvolumeclaims", params["namespace"]),
             labelSelector=f"{instance},{REDIS_COMPONENT}",
         )
+        lists = [
+            api.get(
+                object_path(kind["api_version"], kind["resource"], params["namespace"]),
+                labelSelector=f"{instance},{PART_OF}",
+            )
+            for kind in params["objects"]
+        ]
     except KubeApiError as error:
         module.fail_json(
-            msg=f"cannot list the pods and claims of RedisCluster {params['namespace']}/{params['instance']}: "
+            msg=f"cannot list the pods, claims and objects of RedisCluster {params['namespace']}/{params['instance']}: "
             f"{error_message(error)}"
         )
     members = cluster_members(pods.get("items") or [], params["redis"], params["sentinel"], params["role_label"])
-    module.exit_json(changed=False, redis_claims=claims(pvcs.get("items") or []), **members)
+    module.exit_json(
+        changed=False, redis_claims=claims(pvcs.get("items") or []), objects=listed_objects(lists), **members
+    )
 
 
 if __name__ == "__main__":
