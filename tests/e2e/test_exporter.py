@@ -50,7 +50,8 @@ def test_every_redis_pod_exports_metrics_of_its_node(kube, cluster_operator, nam
 
     service = kube.core.read_namespaced_service("redis-cluster-test", namespace)
     assert {(port.name, port.port) for port in service.spec.ports} >= {("http-metrics", METRICS_PORT)}
-    assert service.metadata.annotations == {
+    scrape_annotations = {k: v for k, v in service.metadata.annotations.items() if k.startswith("prometheus.io/")}
+    assert scrape_annotations == {
         "prometheus.io/scrape": "true",
         "prometheus.io/port": str(METRICS_PORT),
         "prometheus.io/path": "/metrics",
