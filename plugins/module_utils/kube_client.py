@@ -18,6 +18,7 @@ import json
 import os
 import ssl
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
@@ -191,6 +192,21 @@ def object_path(api_version: str, plural: str, namespace: str, name: str = "", s
         if part:
             path += f"/{quote(part, safe='')}"
     return path
+
+
+def list_items(listed: Mapping) -> list[dict]:
+    """The items of a list response as objects of their own: a list's items carry no apiVersion and kind, and their
+    managedFields (who set which field) are bulky and of no use to a reconcile."""
+    kind = listed.get("kind", "").removesuffix("List")
+    return [
+        {
+            **item,
+            "apiVersion": listed.get("apiVersion", ""),
+            "kind": kind,
+            "metadata": {key: value for key, value in item.get("metadata", {}).items() if key != "managedFields"},
+        }
+        for item in listed.get("items") or []
+    ]
 
 
 class KubeApi:

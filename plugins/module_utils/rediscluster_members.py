@@ -4,7 +4,7 @@ A member is a running pod (it has an IP and is not being deleted) among the ordi
 order, with its stable FQDN from the headless Service: these are what the Redis modules talk to. The status also
 needs every pod of each StatefulSet, running or not, to tell scaling from healing, and the rolling restart the
 revision each pod runs. The data volume claims come along with their owner references, which follow
-keepAfterDeletion, and the cluster's other objects come as they are, to be compared with their rendering.
+keepAfterDeletion.
 """
 
 from __future__ import annotations
@@ -86,15 +86,3 @@ def claims(pvcs: Sequence[Mapping]) -> list[dict]:
         ),
         key=lambda claim: claim["name"],
     )
-
-
-def listed_objects(lists: Sequence[Mapping]) -> list[dict]:
-    """The items of list responses as objects of their own: a list's items carry no apiVersion and kind, and their
-    managedFields are of no use to the reconcile."""
-    objects = []
-    for listed in lists:
-        kind = listed.get("kind", "").removesuffix("List")
-        for item in listed.get("items") or []:
-            metadata = {key: value for key, value in item.get("metadata", {}).items() if key != "managedFields"}
-            objects.append({**item, "apiVersion": listed.get("apiVersion", ""), "kind": kind, "metadata": metadata})
-    return objects

@@ -152,8 +152,15 @@ objects:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.kube_client import KubeApiError, connect, connection_argument_spec, error_message, object_path
-from ansible.module_utils.rediscluster_members import claims, cluster_members, listed_objects
+from ansible.module_utils.kube_client import (
+    KubeApiError,
+    connect,
+    connection_argument_spec,
+    error_message,
+    list_items,
+    object_path,
+)
+from ansible.module_utils.rediscluster_members import claims, cluster_members
 
 # The labels every pod and object of a RedisCluster carries (roles/rediscluster/vars/main.yml), and those of its
 # data claims.
@@ -197,12 +204,15 @@ def main() -> None:
             object_path("v1", "persistentvolumeclaims", params["namespace"]),
             labelSelector=f"{instance},{REDIS_COMPONENT}",
         )
-        lists = [
-            api.get(
-                object_path(kind["api_version"], kind["resource"], params["namespace"]),
-                labelSelector=f"{instance},{PART_OF}",
-            )
+        objects = [
+            obj
             for kind in params["objects"]
+            for obj in list_items(
+                api.get(
+                    object_path(kind["api_version"], kind["resource"], params["namespace"]),
+                    labelSelector=f"{instance},{PART_OF}",
+                )
+            )
         ]
     except KubeApiError as error:
         module.fail_json(
@@ -210,9 +220,7 @@ def main() -> None:
             f"{error_message(error)}"
         )
     members = cluster_members(pods.get("items") or [], params["redis"], params["sentinel"], params["role_label"])
-    module.exit_json(
-        changed=False, redis_claims=claims(pvcs.get("items") or []), objects=listed_objects(lists), **members
-    )
+    module.exit_json(changed=False, redis_claims=claims(pvcs.get("items") or []), objects=objects, **members)
 
 
 if __name__ == "__main__":

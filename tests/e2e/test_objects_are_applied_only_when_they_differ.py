@@ -10,7 +10,7 @@ and the content and keeps the annotation.
 from __future__ import annotations
 
 import json
-import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,30 +22,40 @@ from tests.e2e.rediscluster import apply_manifest, wait_healthy
 pytestmark = pytest.mark.e2e
 
 APPLY_TASK = "Apply the objects that differ from their rendering"
+APPLY_OUTCOMES = ("runner_on_ok", "runner_on_skipped")
 MASTER_SERVICE = "redis-cluster-test-master"
 MANAGED_BY = "app.kubernetes.io/managed-by"
 
 
-def apply_outcomes(artifacts: Path, namespace: str, since: float) -> list[str]:
-    """What the apply task did in each kept run of the cluster `test` that started after `since`, oldest first:
-    runner_on_ok when it applied, runner_on_skipped when every object was as rendered."""
-    outcomes = []
-    runs = artifacts.glob(f"**/{namespace}/test/artifacts/*")  # below the watch's group, version and kind
-    for run in sorted(runs, key=lambda path: path.stat().st_mtime):
-        if run.stat().st_ctime < since:
-            continue
-        for path in sorted((run / "job_events").glob("*.json")):
-            event = json.loads(path.read_text())
-            data = event.get("event_data", {})
-            if data.get("task") == APPLY_TASK and event.get("event") in ("runner_on_ok", "runner_on_skipped"):
-                outcomes.append(event["event"])
-    return outcomes
+def read_event(path: Path) -> dict | None:
+    """One job event, or None while the runner is still writing it or has rotated its run away."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def apply_outcomes(artifacts: Path, namespace: str, since: datetime) -> list[str]:
+    """What the apply task did in each kept run of the cluster `test` that started after `since`, in the order the
+    runs started: runner_on_ok when it applied, runner_on_skipped when every object was as rendered."""
+    runs = []
+    for run in artifacts.glob(f"**/{namespace}/test/artifacts/*"):  # below the watch's group, version and kind
+        events = [event for path in (run / "job_events").glob("*.json") if (event := read_event(path))]
+        started = [datetime.fromisoformat(e["created"]) for e in events if e.get("event") == "playbook_on_start"]
+        outcomes = [
+            e["event"]
+            for e in events
+            if e.get("event_data", {}).get("task") == APPLY_TASK and e.get("event") in APPLY_OUTCOMES
+        ]
+        if started and started[0] > since:
+            runs += [(started[0], outcome) for outcome in outcomes]
+    return [outcome for _, outcome in sorted(runs)]
 
 
 def test_untouched_objects_are_not_applied_and_changed_ones_are_restored(kube, cluster_operator, namespace):
     apply_manifest(kube, rediscluster(), namespace)
     wait_healthy(kube, namespace, "test")
-    healthy_at = time.time()
+    healthy_at = datetime.now(UTC)
     outcomes = wait_for(
         lambda: apply_outcomes(cluster_operator.artifacts, namespace, healthy_at),
         90,

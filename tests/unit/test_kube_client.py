@@ -222,3 +222,15 @@ def test_no_server_is_an_error_with_status_0_that_says_so():
     with pytest.raises(KubeApiError, match=r"cannot reach the API server http://127\.0\.0\.1:9") as raised:
         api.get("/api/v1/namespaces")
     assert raised.value.status == 0
+
+
+def test_list_items_carry_their_kind_and_no_managed_fields():
+    statefulsets = {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSetList",
+        "items": [{"metadata": {"name": "redis-cluster-test", "managedFields": [{"manager": "x"}]}, "spec": {}}],
+    }
+    assert kube_client.list_items(statefulsets) == [
+        {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "redis-cluster-test"}, "spec": {}}
+    ]
+    assert kube_client.list_items({"apiVersion": "v1", "kind": "ConfigMapList", "items": None}) == []

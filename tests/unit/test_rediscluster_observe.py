@@ -1,11 +1,11 @@
-"""rediscluster_observe: which pods are members, in what order, with what the status and the rollout need; the listed
-objects as objects of their own; and the module's documentation matches its options."""
+"""rediscluster_observe: which pods are members, in what order, with what the status and the rollout need; and the
+module's documentation matches its options."""
 
 from __future__ import annotations
 
 import pytest
 import yaml
-from ansible.module_utils.rediscluster_members import claims, cluster_members, hosts, listed_objects
+from ansible.module_utils.rediscluster_members import claims, cluster_members, hosts
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -115,24 +115,4 @@ def test_claims_come_by_name_with_their_owner_references():
     assert claims(pvcs) == [
         {"name": "redis-data-redis-cluster-test-0", "owner_references": []},
         {"name": "redis-data-redis-cluster-test-1", "owner_references": [owner]},
-    ]
-
-
-def test_listed_objects_carry_their_kind_and_no_managed_fields():
-    lists = [
-        {
-            "apiVersion": "apps/v1",
-            "kind": "StatefulSetList",
-            "items": [{"metadata": {"name": "redis-cluster-test", "managedFields": [{"manager": "x"}]}, "spec": {}}],
-        },
-        {"apiVersion": "v1", "kind": "ConfigMapList", "items": None},
-        {
-            "apiVersion": "policy/v1",
-            "kind": "PodDisruptionBudgetList",
-            "items": [{"metadata": {"name": "redis-cluster-test"}}],
-        },
-    ]
-    assert listed_objects(lists) == [
-        {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "redis-cluster-test"}, "spec": {}},
-        {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "redis-cluster-test"}},
     ]
