@@ -31,6 +31,9 @@ SUPERSEDED = "Superseded"
 MAX_CONDITIONS = 10
 # status.status when no condition is True, e.g. while only a False condition was ever set.
 UNKNOWN = "Unknown"
+# How old the newest condition's lastUpdateTime may grow before an unchanged status is written again, so that it
+# shows the operator still confirms it.
+REFRESH_SECONDS = 300
 
 
 def timestamp(moment: datetime) -> str:
@@ -84,11 +87,13 @@ def next_status(
 ) -> dict | None:
     """The status to write, or None when the current one already says everything.
 
-    `fields` are the other status fields this reconcile observed (master, masterIP, counts, observedGeneration...);
-    a None value keeps the current one. A write is also due, to refresh lastUpdateTime, when the newest condition was
-    last written more than `refresh_seconds` ago (0: never).
+    `condition` is {type, status, reason, message}; a missing reason is the reference's for the type. `fields` are
+    the other status fields this reconcile observed (master, masterIP, counts, observedGeneration...); a None value
+    keeps the current one. A write is also due, to refresh lastUpdateTime, when the newest condition was last
+    written more than `refresh_seconds` ago (0: never).
     """
     stamp = timestamp(now)
+    condition = {**condition, "reason": condition.get("reason") or default_reason(condition["type"])}
     status = {**current, **{key: value for key, value in fields.items() if value is not None}}
     status["conditions"] = set_condition(current.get("conditions") or [], condition, stamp)
     status["status"] = summary(status["conditions"])

@@ -194,7 +194,7 @@ from ansible.module_utils.kube_client import (
     error_message,
     object_path,
 )
-from ansible.module_utils.rediscluster_conditions import default_reason, next_status, timestamp
+from ansible.module_utils.rediscluster_conditions import REFRESH_SECONDS, next_status, timestamp
 from ansible.module_utils.rediscluster_events import event_name, new_event, repeat_patch
 
 # The RedisCluster resource (config/crd).
@@ -246,7 +246,7 @@ def argument_spec() -> dict:
                 "type": {"type": "str", "choices": ["Normal", "Warning"], "default": "Normal"},
             },
         },
-        "refresh_seconds": {"type": "int", "default": 300},
+        "refresh_seconds": {"type": "int", "default": REFRESH_SECONDS},
         "reporting_instance": {"type": "str", "fallback": (env_fallback, ["POD_NAME"])},
         **connection_argument_spec(),
     }
@@ -263,8 +263,7 @@ class StatusWriter:
 
     def run(self) -> None:
         now = datetime.now(UTC)
-        condition = dict(self.params["condition"])
-        condition["reason"] = condition["reason"] or default_reason(condition["type"])
+        condition = self.params["condition"]
         fields = {field: self.params[option] for option, field in STATUS_FIELDS.items()}
         for _attempt in range(WRITE_ATTEMPTS):
             owner = self._read()

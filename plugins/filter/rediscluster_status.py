@@ -1,0 +1,46 @@
+"""Filter that tells whether a reconcile has a status to write, so that the status module runs only then: a module
+run costs about a second of Ansible's own time, and a reconcile of a Healthy cluster that finds nothing new has
+nothing to write.
+
+The decision is the status module's own, `next_status` of module_utils/rediscluster_conditions.py, taken on the
+status the reconcile started from (the RedisCluster ansible-operator passes to the role). That status is the live
+one, since the operator is the status's only writer and reconciles one RedisCluster at a time; were it not, the next
+reconcile would start from the newer one and write.
+
+Ansible makes module_utils importable only inside a module's payload, so the filter loads that file by its path.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+
+
+def _load_conditions() -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "module_utils" / "rediscluster_conditions.py"
+    spec = importlib.util.spec_from_file_location("redis_kun_rediscluster_conditions", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_conditions = _load_conditions()
+
+
+def status_due(current: Mapping | None, condition: Mapping, fields: Mapping, now: datetime | None = None) -> bool:
+    """Whether rediscluster_status would write: `current` is the RedisCluster's status, `condition` this reconcile's
+    condition and `fields` the other status fields it observed (None: keep the current value)."""
+    return (
+        _conditions.next_status(current or {}, condition, fields, now or datetime.now(UTC), _conditions.REFRESH_SECONDS)
+        is not None
+    )
+
+
+class FilterModule:
+    """rediscluster_status_due (see status_due)."""
+
+    def filters(self) -> dict:
+        return {"rediscluster_status_due": status_due}
