@@ -35,7 +35,30 @@ redis_master() {
   return 1
 }
 
-master=$(other_sentinels_master || redis_master || head -n 1 "$config_dir/redis-hosts")
+# A Sentinel learns a master's replicas from the master's INFO, which it asks at once and then every 10 s. In a new
+# cluster the replicas attach while the Sentinels start; one that starts before they have all attached would learn
+# the late ones only 10 s later, and the cluster would report Healthy one reconcile later. So a Sentinel that no
+# other Sentinel told the master waits, up to those 10 s, until the master has every replica. A master that holds
+# data or is loading it is not a new cluster's, and is not waited for.
+await_replicas() {
+  expected=$(($(grep -c . "$config_dir/redis-hosts") - 1))
+  deadline=$(($(date +%s) + 10))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    info=$(REDISCLI_AUTH="${REDIS_PASSWORD:-}" timeout 2 redis-cli -h "$1" -p 6379 --raw INFO 2>/dev/null | tr -d '\r') ||
+      info=""
+    echo "$info" | grep -q -e '^db0:' -e '^loading:1' && return 0
+    [ "$(echo "$info" | sed -n 's/^connected_slaves://p')" -ge "$expected" ] 2>/dev/null && return 0
+    sleep 0.5
+  done
+  echo "$1 has not every replica yet; starting anyway"
+}
+
+if master=$(other_sentinels_master); then
+  :
+else
+  master=$(redis_master || head -n 1 "$config_dir/redis-hosts")
+  await_replicas "$master"
+fi
 
 umask 077  # the runtime config holds the password
 {
