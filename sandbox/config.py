@@ -20,9 +20,13 @@ BRIDGE = "kun0"
 NETNS_PREFIX = "kun-"  # the kubelet names each pod's network namespace kun-<something>
 VETH_PREFIX = "kv"  # and the host end of each pod's veth pair kv<something>
 POD_NETWORK = IPv4Network("10.244.0.0/16")
-GATEWAY_IP = IPv4Address("10.244.0.1")  # the host on the bridge; also the API server's advertised address
+GATEWAY_IP = IPv4Address("10.244.0.1")  # the host on the bridge, where the API server listens (pods reach it too)
 NODE_IPS = tuple(IPv4Address(f"10.244.0.{10 + index}") for index in range(1, NODE_COUNT + 1))  # node-i: 10.244.0.1i
 KUBELET_PORT = 10250
+# Hosts of their own on the bridge for processes that bind fixed ports, such as ansible-operator (sandbox/hosts.py).
+BRIDGE_HOST_IPS = tuple(IPv4Address(f"10.244.0.{100 + index}") for index in range(100))
+BRIDGE_HOST_NETNS_PREFIX = NETNS_PREFIX + "host-"
+BRIDGE_HOST_VETH_PREFIX = VETH_PREFIX + "host"
 SERVICE_CIDR = IPv4Network("10.96.0.0/16")
 FIRST_SERVICE_IP = SERVICE_CIDR.network_address + 1  # the `kubernetes` Service
 CLUSTER_DOMAIN = "cluster.local"
@@ -44,7 +48,8 @@ def _port_from_env(name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class Sandbox:
-    """Where one sandbox keeps its state and which loopback ports it listens on."""
+    """Where one sandbox keeps its state and which ports it listens on (etcd on loopback, the API server on the
+    bridge)."""
 
     state_dir: Path
     api_port: int = 6443
@@ -86,7 +91,7 @@ class Sandbox:
 
     @property
     def api_url(self) -> str:
-        return f"https://127.0.0.1:{self.api_port}"
+        return f"https://{GATEWAY_IP}:{self.api_port}"
 
     @property
     def etcd_client_url(self) -> str:

@@ -149,9 +149,11 @@ def _apiserver_command(sandbox: Sandbox) -> list[str]:
     return [
         str(config.BIN_DIR / "kube-apiserver"),
         f"--etcd-servers={sandbox.etcd_client_url}",
-        "--bind-address=127.0.0.1",
+        # On the bridge, not loopback: processes in network namespaces of their own (pods, the operators of
+        # sandbox/hosts.py) reach it there, and it is the `kubernetes` Service's endpoint (Kubernetes rejects loopback
+        # endpoints).
+        f"--bind-address={config.GATEWAY_IP}",
         f"--secure-port={sandbox.api_port}",
-        # The `kubernetes` Service's endpoint; on the bridge, because Kubernetes rejects loopback endpoints.
         f"--advertise-address={config.GATEWAY_IP}",
         f"--tls-cert-file={pki_dir / 'apiserver.crt'}",
         f"--tls-private-key-file={pki_dir / 'apiserver.key'}",

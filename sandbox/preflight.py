@@ -43,11 +43,11 @@ def check(sandbox: Sandbox) -> None:
 
 
 def _ports(sandbox: Sandbox) -> list[Port]:
-    """Where the sandbox listens: the control plane on loopback, each node's kubelet on its bridge address."""
+    """Where the sandbox listens: etcd on loopback, the API server and each node's kubelet on the bridge."""
     loopback = IPv4Address("127.0.0.1")
     move = "or choose another port with {}=<port>"
     return [
-        Port(loopback, sandbox.api_port, move.format("SANDBOX_API_PORT")),
+        Port(config.GATEWAY_IP, sandbox.api_port, move.format("SANDBOX_API_PORT")),
         Port(loopback, sandbox.etcd_client_port, move.format("SANDBOX_ETCD_CLIENT_PORT")),
         Port(loopback, sandbox.etcd_peer_port, move.format("SANDBOX_ETCD_PEER_PORT")),
         *(

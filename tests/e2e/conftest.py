@@ -1,4 +1,4 @@
-"""Fixtures of the end-to-end suite: the CRD, the operator (watchrunner, ansible-operator's stand-in) running the
+"""Fixtures of the end-to-end suite: the CRD, the operator (ansible-operator, as config/ installs it) running the
 role against the sandbox, a fresh namespace per test, and diagnostics dumped when a test fails.
 
 The sandbox has 2 cores for 3 nodes: tests keep at most one RedisCluster running at a time, and one cluster-scoped
@@ -8,18 +8,15 @@ namespaced operator is started only for the tests of the namespaced manifest 02.
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.kube import REPO_ROOT, Kube, wait_for
+from sandbox.ansible_operator import LocalOperator
+from tests.e2e.kube import REPO_ROOT, Kube
 from tests.e2e.redis_view import ClusterView
 
 
@@ -47,67 +44,30 @@ def crd(kube: Kube) -> None:
     kube.kubectl("wait", "--for=condition=Established", "crd/redisclusters.redis.kun", "--timeout=60s")
 
 
-class Operator:
-    """A watchrunner process serving watches.yaml, with its log and its ansible-runner artifacts."""
+class Operator(LocalOperator):
+    """ansible-operator as an install of config/ runs it (sandbox/ansible_operator.py), started and leading."""
 
     running: list[Operator] = []  # noqa: RUF012 - every live operator, for the diagnostics
 
     def __init__(self, kube: Kube, workdir: Path, watch_namespace: str):
-        self.log = workdir / "operator.log"
-        self.artifacts = workdir / "runner"
-        env = {
-            **os.environ,
-            "KUBECONFIG": str(kube.kubeconfig),
-            "K8S_AUTH_KUBECONFIG": str(kube.kubeconfig),
-            "WATCH_NAMESPACE": watch_namespace,
-            "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{REPO_ROOT / 'bin'}{os.pathsep}{os.environ['PATH']}",
-        }
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "watchrunner",
-                    "--watches",
-                    str(REPO_ROOT / "watches.yaml"),
-                    "--workdir",
-                    str(self.artifacts),
-                    "--metrics-bind-address",
-                    f"127.0.0.1:{_free_port()}",
-                    "--health-probe-bind-address",
-                    f"127.0.0.1:{_free_port()}",
-                ],
-                cwd=REPO_ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        install, namespace = ("default", watch_namespace) if watch_namespace else ("cluster-scoped", None)
+        super().__init__(install, kube.kubeconfig, workdir, namespace)
         Operator.running.append(self)
-        wait_for(self._started, 60, "the operator to start watching")
-
-    def _started(self) -> bool:
-        if self.process.poll() is not None:
-            raise RuntimeError(f"the operator exited with {self.process.returncode}: {self.tail()}")
-        return "watching" in self.log.read_text()
-
-    def tail(self, lines: int = 60) -> str:
-        return "\n".join(self.log.read_text().splitlines()[-lines:])
-
-    def stop(self) -> None:
-        Operator.running.remove(self)
-        self.process.terminate()
         try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+            self.wait_started()
+        except Exception:
+            self.stop()
+            raise
 
+    @property
+    def artifacts(self) -> Path:
+        """ansible-operator's runner directories: one per RedisCluster, each with its kept runs under artifacts/."""
+        return self.runner_dir
 
-def _free_port() -> int:
-    with closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    def kill(self) -> None:  # stop() ends here too
+        if self in Operator.running:
+            Operator.running.remove(self)
+        super().kill()
 
 
 @pytest.fixture(scope="session")

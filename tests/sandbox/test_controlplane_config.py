@@ -19,7 +19,7 @@ def test_the_defaults_put_the_state_in_the_checkout(monkeypatch):
         monkeypatch.delenv(variable, raising=False)
     sandbox = Sandbox.from_env()
     assert sandbox.state_dir == config.REPO_ROOT / ".sandbox"
-    assert (sandbox.api_url, sandbox.etcd_client_url) == ("https://127.0.0.1:6443", "http://127.0.0.1:23790")
+    assert (sandbox.api_url, sandbox.etcd_client_url) == ("https://10.244.0.1:6443", "http://127.0.0.1:23790")
     assert sandbox.etcd_peer_url == "http://127.0.0.1:23800"
 
 

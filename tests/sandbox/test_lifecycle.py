@@ -121,20 +121,22 @@ def test_down_leaves_nothing_but_the_certificates(sandbox, up_again_afterwards):
 
 
 @pytest.mark.parametrize(
-    ("variable", "port"), [("SANDBOX_API_PORT", "api_port"), ("SANDBOX_ETCD_CLIENT_PORT", "etcd_client_port")]
+    ("variable", "port", "address"),
+    [("SANDBOX_API_PORT", "api_port", "10.244.0.1"), ("SANDBOX_ETCD_CLIENT_PORT", "etcd_client_port", "127.0.0.1")],
 )
-def test_a_busy_port_fails_in_one_line_and_starts_nothing(sandbox, up_again_afterwards, variable, port):
+def test_a_busy_port_fails_in_one_line_and_starts_nothing(sandbox, up_again_afterwards, variable, port, address):
     controlplane.down(sandbox.state_dir)
     busy = getattr(sandbox, port)
     with socket.socket() as holder:
         holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # the port may have connections in TIME_WAIT
-        holder.bind(("127.0.0.1", busy))
+        # On every address: the bridge, where the API server listens, is gone with the sandbox.
+        holder.bind(("0.0.0.0", busy))
         holder.listen()
         result = sandbox_cli(sandbox, "up")
     assert result.returncode == 1
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
-    assert line.startswith(f"sandbox: port {busy} on 127.0.0.1 is in use by ")
+    assert line.startswith(f"sandbox: port {busy} on {address} is in use by ")
     assert f"(pid {os.getpid()})" in line
     assert variable in line
     assert_nothing_left(sandbox)

@@ -76,9 +76,7 @@ class RestartableOperator:
     def kill(self) -> None:
         """SIGKILL, wherever the reconcile is: no cleanup, as when a node dies under the operator."""
         operator, self.current = self.current, None
-        operator.process.kill()
-        operator.process.wait()
-        Operator.running.remove(operator)
+        operator.kill()
 
     def stop(self) -> None:
         if self.current is not None:

@@ -1,0 +1,170 @@
+"""ansible-operator, run locally exactly as an install of config/ runs it in a cluster.
+
+The command line and the environment are read from the install's Deployment (`kubectl kustomize config/<install>`),
+so that `make run`, the tests and the benchmarks differ from a cluster only in where the process runs: on a host of
+its own on the sandbox's bridge (sandbox/hosts.py), with its own loopback (ansible-operator's proxy on localhost:8888
+and its metrics API on :5050) and its own /tmp/ansible-operator, a directory of the caller's where the runner
+artifacts can be read. The Deployment's downward-API variables get what a pod would: its namespace and a name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from sandbox import SandboxError, config
+from sandbox.hosts import BridgeHost
+
+INSTALLS = ("default", "cluster-scoped")
+BINARY = config.BIN_DIR / "ansible-operator"
+RUNNER_DIR = Path("/tmp/ansible-operator")  # ansible-operator's runner input directories (a fixed path upstream)
+# controller-runtime logs this once the operator leads and its controller has started.
+STARTED_MESSAGE = "Starting workers"
+
+
+@dataclass(frozen=True)
+class Manager:
+    """The manager container of an install's Deployment, and the namespace that install runs in."""
+
+    namespace: str
+    deployment: str
+    container: dict
+
+    @classmethod
+    def of(cls, install: str) -> Manager:
+        if install not in INSTALLS:
+            raise SandboxError(f"unknown install {install!r}: use one of {', '.join(INSTALLS)} (the folders of config/)")
+        rendered = subprocess.run(
+            [str(config.BIN_DIR / "kubectl"), "kustomize", str(config.REPO_ROOT / "config" / install)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        [deployment] = [item for item in yaml.safe_load_all(rendered) if item and item["kind"] == "Deployment"]
+        [container] = [c for c in deployment["spec"]["template"]["spec"]["containers"] if c["name"] == "manager"]
+        return cls(deployment["metadata"]["namespace"], deployment["metadata"]["name"], container)
+
+    def environment(self, namespace: str, pod_name: str) -> dict[str, str]:
+        """The container's variables, with the downward API's metadata.namespace and metadata.name answered."""
+        fields = {"metadata.namespace": namespace, "metadata.name": pod_name}
+        variables = {}
+        for variable in self.container.get("env", []):
+            field = ((variable.get("valueFrom") or {}).get("fieldRef") or {}).get("fieldPath")
+            if field and field not in fields:
+                raise SandboxError(f"the manager's {variable['name']} comes from {field}, which local runs do not set")
+            variables[variable["name"]] = fields[field] if field else str(variable.get("value", ""))
+        return variables
+
+    def arguments(self, namespace: str) -> list[str]:
+        """The container's arguments; outside a pod, leader election cannot infer its namespace, so it is named."""
+        return [*self.container.get("args", []), f"--leader-election-namespace={namespace}"]
+
+    def port(self, name: str) -> int:
+        return next(port["containerPort"] for port in self.container.get("ports", []) if port["name"] == name)
+
+
+class LocalOperator:
+    """One ansible-operator process of an install, on a bridge host, logging to `workdir/operator.log`."""
+
+    def __init__(self, install: str, kubeconfig: Path, workdir: Path, namespace: str | None = None):
+        if not BINARY.exists():
+            raise SandboxError(f"{BINARY} is missing: `make deps` builds it")
+        if shutil.which("ansible-runner") is None:
+            raise SandboxError(
+                "ansible-runner is not on PATH: ansible-operator runs it for every reconcile; "
+                "run through make (it puts the project's virtualenv on PATH) or install requirements.txt"
+            )
+        self.install = install
+        self.manager = Manager.of(install)
+        self.namespace = namespace or self.manager.namespace
+        self.workdir = workdir
+        self.log = workdir / "operator.log"
+        self.runner_dir = workdir / "runner"  # seen by the operator as /tmp/ansible-operator
+        self.runner_dir.mkdir(parents=True, exist_ok=True)
+        _ensure_namespace(kubeconfig, self.namespace)
+        self.host = BridgeHost.create()
+        pod_name = f"{self.manager.deployment}-local-{self.host.index}"
+        env = {
+            **os.environ,
+            **self.manager.environment(self.namespace, pod_name),
+            "KUBECONFIG": str(kubeconfig),
+            "ANSIBLE_CONFIG": str(config.REPO_ROOT / "ansible.cfg"),
+            # Modules run with the interpreter that runs Ansible, as the image's ANSIBLE_PYTHON_INTERPRETER says.
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "PATH": os.pathsep.join([str(Path(sys.executable).parent), str(config.BIN_DIR), os.environ["PATH"]]),
+        }
+        with self.log.open("ab") as log:
+            self.process = self.host.popen(
+                [str(BINARY), "run", *self.manager.arguments(self.namespace)],
+                binds={self.runner_dir: RUNNER_DIR},
+                cwd=config.REPO_ROOT,  # watches.yaml and roles/ are found from the working directory
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    @property
+    def metrics_url(self) -> str:
+        return f"http://{self.host.address}:{self.manager.port('metrics')}/metrics"
+
+    @property
+    def health_url(self) -> str:
+        return f"http://{self.host.address}:{self.manager.port('health')}"
+
+    def started(self) -> bool:
+        """Whether the operator leads and reconciles; raises if it exited."""
+        if self.process.poll() is not None:
+            raise SandboxError(f"ansible-operator ({self.install}) exited with {self.process.returncode}:\n{self.tail()}")
+        return self.log.exists() and STARTED_MESSAGE in self.log.read_text(errors="replace")
+
+    def wait_started(self, timeout: float = 90) -> None:
+        """Until the operator leads: a new leader waits for the last one's lease to expire (15 s) first."""
+        deadline = time.monotonic() + timeout
+        while not self.started():
+            if time.monotonic() > deadline:
+                raise SandboxError(f"ansible-operator ({self.install}) did not start within {timeout} s:\n{self.tail()}")
+            time.sleep(0.2)
+
+    def metrics(self) -> str:
+        with urllib.request.urlopen(self.metrics_url, timeout=10) as response:
+            return response.read().decode()
+
+    def tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:]) if self.log.exists() else ""
+
+    def stop(self, grace: float = 30) -> None:
+        """SIGTERM to the operator and a grace period, as a kubelet gives its container's first process, then SIGKILL
+        to whatever is left of it and its runs."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # `ip netns exec` and sh exec'd it: the pid is ansible-operator's
+        try:
+            self.process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL to the operator and every run it started, as when its node dies."""
+        self.host.signal_all(signal.SIGKILL)
+        self.process.wait()
+        self.host.remove()
+
+
+def _ensure_namespace(kubeconfig: Path, namespace: str) -> None:
+    """The namespace the operator runs in holds its leader-election lease: create it when missing."""
+    kubectl = [str(config.BIN_DIR / "kubectl"), f"--kubeconfig={kubeconfig}"]
+    found = subprocess.run([*kubectl, "get", "namespace", namespace, "-o", "name"], capture_output=True, check=False)
+    if found.returncode:
+        manifest = json.dumps({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
+        subprocess.run([*kubectl, "apply", "-f", "-"], input=manifest.encode(), capture_output=True, check=True)
