@@ -27,7 +27,9 @@ from sandbox.hosts import BridgeHost
 
 INSTALLS = ("default", "cluster-scoped")
 BINARY = config.BIN_DIR / "ansible-operator"
-RUNNER_DIR = Path("/tmp/ansible-operator")  # ansible-operator's runner input directories (a fixed path upstream)
+# ansible-operator's working directory, a fixed path upstream: runner/<group>/<version>/<kind>/<namespace>/<name>/ holds
+# each resource's runs (their inputs, and their artifacts/ as maxRunnerArtifacts keeps them).
+STATE_DIR = Path("/tmp/ansible-operator")
 # controller-runtime logs this once the operator leads and its controller has started.
 STARTED_MESSAGE = "Starting workers"
 
@@ -89,8 +91,9 @@ class LocalOperator:
         self.namespace = namespace or self.manager.namespace
         self.workdir = workdir
         self.log = workdir / "operator.log"
-        self.runner_dir = workdir / "runner"  # seen by the operator as /tmp/ansible-operator
-        self.runner_dir.mkdir(parents=True, exist_ok=True)
+        state_dir = workdir / "ansible-operator"  # seen by the operator as /tmp/ansible-operator
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.runner_dir = state_dir / "runner"
         _ensure_namespace(kubeconfig, self.namespace)
         self.host = BridgeHost.create()
         pod_name = f"{self.manager.deployment}-local-{self.host.index}"
@@ -106,7 +109,7 @@ class LocalOperator:
         with self.log.open("ab") as log:
             self.process = self.host.popen(
                 [str(BINARY), "run", *self.manager.arguments(self.namespace)],
-                binds={self.runner_dir: RUNNER_DIR},
+                binds={state_dir: STATE_DIR},
                 cwd=config.REPO_ROOT,  # watches.yaml and roles/ are found from the working directory
                 env=env,
                 stdin=subprocess.DEVNULL,

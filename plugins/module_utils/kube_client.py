@@ -52,7 +52,11 @@ class Connection:
     insecure: bool = False
     cert_pem: str = ""  # a client certificate and its key...
     key_pem: str = ""
-    authorization: str = ""  # ...or an Authorization header (a bearer token, basic auth)
+    authorization: str = ""  # ...or an Authorization header (a bearer token)
+    # ansible-operator's proxy takes the basic-auth user of the kubeconfig it hands a run as the resource the run
+    # reconciles: on a create it injects that owner reference and watches the created kind; on a GET of one object
+    # that the owner owns, answered from its cache, it (re)starts the watch of that kind.
+    proxy_owner: str = ""
 
 
 def _read(path: str | Path) -> str:
@@ -113,18 +117,14 @@ def kubeconfig_connection(kubeconfig: str, context: str | None = None) -> Connec
     cluster_base, user_base = origin[("clusters", cluster_name)], origin.get(("users", user_name), Path())
     token = user.get("token") or (_read(user_base / user["tokenFile"]).strip() if user.get("tokenFile") else "")
     basic = f"{user.get('username', '')}:{user.get('password', '')}"
-    authorization = (
-        f"Bearer {token}"
-        if token
-        else (f"Basic {base64.b64encode(basic.encode()).decode()}" if user.get("username") else "")
-    )
     return Connection(
         server=cluster["server"],
         ca_pem=_pem(cluster, "certificate-authority", cluster_base),
         insecure=bool(cluster.get("insecure-skip-tls-verify")),
         cert_pem=_pem(user, "client-certificate", user_base),
         key_pem=_pem(user, "client-key", user_base),
-        authorization=authorization,
+        authorization=f"Bearer {token}" if token else "",
+        proxy_owner=f"Basic {base64.b64encode(basic.encode()).decode()}" if user.get("username") else "",
     )
 
 
@@ -226,16 +226,21 @@ class KubeApi:
     def get(self, path: str, **query: str) -> dict:
         return self._request("GET", f"{path}?{urlencode(query)}" if query else path)
 
-    def create(self, path: str, body: dict) -> dict:
-        return self._request("POST", path, body, "application/json")
+    def create(self, path: str, body: dict, owned: bool = True) -> dict:
+        """POST an object; `owned=False` hides the reconciled resource from ansible-operator's proxy, which would
+        otherwise add it as the new object's owner and watch the object's kind (an Event needs neither)."""
+        return self._request("POST", path, body, "application/json", owned)
 
     def merge_patch(self, path: str, body: dict) -> dict:
         return self._request("PATCH", path, body, MERGE_PATCH)
 
-    def _request(self, method: str, path: str, body: dict | None = None, content_type: str = "") -> dict:
+    def _request(
+        self, method: str, path: str, body: dict | None = None, content_type: str = "", owned: bool = True
+    ) -> dict:
         headers = {"Accept": "application/json"}
-        if self.connection.authorization:
-            headers["Authorization"] = self.connection.authorization
+        authorization = self.connection.authorization or (self.connection.proxy_owner if owned else "")
+        if authorization:
+            headers["Authorization"] = authorization
         if content_type:
             headers["Content-Type"] = content_type
         payload = json.dumps(body).encode() if body is not None else None

@@ -151,6 +151,8 @@ objects:
   elements: dict
 """
 
+from urllib.parse import quote
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.kube_client import (
     KubeApiError,
@@ -204,16 +206,16 @@ def main() -> None:
             object_path("v1", "persistentvolumeclaims", params["namespace"]),
             labelSelector=f"{instance},{REDIS_COMPONENT}",
         )
-        objects = [
-            obj
-            for kind in params["objects"]
-            for obj in list_items(
-                api.get(
-                    object_path(kind["api_version"], kind["resource"], params["namespace"]),
-                    labelSelector=f"{instance},{PART_OF}",
-                )
-            )
-        ]
+        objects = []
+        for kind in params["objects"]:
+            collection = object_path(kind["api_version"], kind["resource"], params["namespace"])
+            listed = list_items(api.get(collection, labelSelector=f"{instance},{PART_OF}"))
+            if listed:
+                # One object of the kind read alone: ansible-operator's proxy starts watching a kind for the
+                # RedisCluster when it answers a GET of one object the RedisCluster owns (a list, or the PATCH of a
+                # server-side apply, does not), so that deleting or changing any of them reconciles at once.
+                api.get(f"{collection}/{quote(listed[0]['metadata']['name'], safe='')}")
+            objects += listed
     except KubeApiError as error:
         module.fail_json(
             msg=f"cannot list the pods, claims and objects of RedisCluster {params['namespace']}/{params['instance']}: "

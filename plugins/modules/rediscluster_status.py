@@ -332,7 +332,9 @@ class StatusWriter:
             if error.status != 404:
                 raise
             try:
-                self.api.create(events, new_event(involved, event, stamp, self._instance()))
+                # Not owned: the garbage collector need not wait for Events (they expire), and an owned Event would
+                # make ansible-operator watch Events and reconcile again for each one this module records.
+                self.api.create(events, new_event(involved, event, stamp, self._instance()), owned=False)
                 return
             except KubeApiError as create_error:
                 if create_error.status != 409:

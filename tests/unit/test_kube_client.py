@@ -82,9 +82,12 @@ def test_a_token_file_is_read_relative_to_its_kubeconfig(tmp_path):
     assert kubeconfig_connection(path).authorization == "Bearer from-file"
 
 
-def test_a_username_and_password_are_sent_as_basic_auth(tmp_path):
+def test_a_username_and_password_are_the_proxy_owner_sent_as_basic_auth(tmp_path):
+    """ansible-operator's proxy kubeconfig names the reconciled resource as its basic-auth user."""
     path = kubeconfig(tmp_path / "config", "https://a.invalid", user={"username": "me", "password": "secret"})
-    assert kubeconfig_connection(path).authorization == f"Basic {base64.b64encode(b'me:secret').decode()}"
+    connection = kubeconfig_connection(path)
+    assert connection.proxy_owner == f"Basic {base64.b64encode(b'me:secret').decode()}"
+    assert connection.authorization == ""
 
 
 def test_certificates_come_from_embedded_data_or_files_next_to_the_kubeconfig(tmp_path):
@@ -162,6 +165,9 @@ class _ApiServer(BaseHTTPRequestHandler):
     def do_PATCH(self):
         self._answer()
 
+    def do_POST(self):
+        self._answer()
+
     def _answer(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = json.loads(self.rfile.read(length)) if length else None
@@ -200,6 +206,15 @@ def test_requests_carry_json_the_credentials_and_the_query(api_server):
     assert get[2]["Authorization"] == "Bearer t"
     assert patch[2]["Content-Type"] == "application/merge-patch+json"
     assert patch[3] == {"metadata": {"labels": {"k": "v"}}}
+
+
+def test_the_proxy_owner_goes_with_every_request_but_the_creates_that_are_not_owned(api_server):
+    owner = "Basic b3duZXI6dW51c2Vk"
+    api = KubeApi(Connection(server=f"http://127.0.0.1:{api_server.server_port}", proxy_owner=owner))
+    api.get("/api/v1/namespaces/ns/services/s")
+    api.create("/api/v1/namespaces/ns/configmaps", {"kind": "ConfigMap"})
+    api.create("/api/v1/namespaces/ns/events", {"kind": "Event"}, owned=False)
+    assert [request[2].get("Authorization") for request in _ApiServer.requests] == [owner, owner, None]
 
 
 def test_an_error_answer_keeps_its_status_and_the_servers_message(api_server):
