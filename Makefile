@@ -15,7 +15,7 @@ sandbox: deps  ## start the local Kubernetes sandbox; writes .sandbox/kubeconfig
 sandbox-down:  ## stop the sandbox and remove everything it created
 	@$(VENV)/python -m sandbox down
 
-run: deps  ## run the operator: on $$KUBECONFIG when set, else on the sandbox
+run:  ## run the operator: on $$KUBECONFIG when set, else on the sandbox (installs what it needs)
 	@scripts/run
 
 test: deps  ## every linter and every test suite: what CI runs

@@ -1,12 +1,25 @@
-"""Operator figures on the sandbox: apply-to-Healthy time of a size-3 RedisCluster, wall and CPU time of a no-op
-reconcile (one run of the role on a Healthy cluster), and the operator's memory while it serves 10 RedisClusters.
+"""Operator figures on the sandbox, on the real runtime (ansible-operator as config/default installs it):
+apply-to-Healthy time of a size-3 RedisCluster, wall and CPU time of a no-op reconcile (a periodic reconcile of a
+Healthy cluster), and the operator's memory while it serves 10 RedisClusters.
 
     python bench/reconcile.py [--runs 5] [--noop-runs 10] [--clusters 10]
 
-The no-op reconcile's figure comes with the tasks that took longest (from ansible-runner's job events).
+How each figure is measured:
+- apply-to-Healthy: from `kubectl apply` of a new RedisCluster until its status says Healthy for its generation.
+- no-op wall: each periodic reconcile's ansible-runner run as its artifacts record it, from `command` (written as
+  ansible-runner starts ansible-playbook) to `rc` (written once ansible-playbook exited): the whole ansible-playbook
+  process, including the interpreter's start-up that precedes the first job event. ansible-operator's own histogram
+  (ansible_operator_reconciles, which also covers ansible-runner's start-up) gives the mean over the same runs.
+- no-op CPU: utime+stime+cutime+cstime of the ansible-operator process (/proc/<pid>/stat; each ansible-runner child,
+  with its ansible-playbook, lands in cutime/cstime once reaped), sampled while the operator has no child, at the end of
+  one reconcile and at the end of the Nth after it, divided by N. Nothing else runs in between: one Healthy cluster,
+  and every run in the window must have succeeded and changed nothing.
+- the slowest tasks of a no-op run: the `duration` of each task's runner_on_ok/runner_on_skipped job events.
+- memory: RSS of ansible-operator alone (median and max), and the peak of the RSS summed over every process in its
+  network namespace (the operator, its ansible-runner and ansible-playbook runs), sampled over two reconcile periods.
 
-Starts the sandbox when it is not running, installs the CRD, runs its own namespaced operator (watchrunner) in a
-namespace of its own, and removes what it created at the end.
+Starts the sandbox when it is not running, installs the CRD, runs its own namespaced operator in a namespace of its
+own, and removes the operator and the namespace at the end.
 """
 
 from __future__ import annotations
@@ -14,13 +27,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import re
 import secrets
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -29,10 +45,10 @@ from sandbox import controlplane  # noqa: E402
 from tests.e2e.conftest import Operator  # noqa: E402
 from tests.e2e.kube import Kube, wait_for  # noqa: E402
 from tests.e2e.rediscluster import apply_manifest, delete_cluster  # noqa: E402
-from watchrunner import playbook_run, variables  # noqa: E402
-from watchrunner.watches import load  # noqa: E402
 
 HEALTHY_TIMEOUT = 600
+SAMPLE_SECONDS = 0.5
+(WATCH,) = yaml.safe_load((REPO_ROOT / "watches.yaml").read_text())
 
 
 def manifest(name: str) -> str:
@@ -43,6 +59,12 @@ def is_healthy(kube: Kube, namespace: str, name: str) -> bool:
     cluster = kube.rediscluster(namespace, name)
     status = cluster.get("status") or {}
     return status.get("status") == "Healthy" and status.get("observedGeneration") == cluster["metadata"]["generation"]
+
+
+def reconcile_period() -> float:
+    """watches.yaml's reconcilePeriod (a Go duration: `15s`, `1m30s`) in seconds."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 1e-3}
+    return sum(float(n) * units[unit] for n, unit in re.findall(r"([\d.]+)(ms|h|m|s)", WATCH["reconcilePeriod"]))
 
 
 def apply_to_healthy(kube: Kube, namespace: str, runs: int) -> list[float]:
@@ -57,73 +79,136 @@ def apply_to_healthy(kube: Kube, namespace: str, runs: int) -> list[float]:
     return seconds
 
 
-def noop_reconciles(
-    kube: Kube, namespace: str, name: str, runs: int, workdir: Path, *, tasks: dict[str, list[float]]
-) -> list[tuple[float, float]]:
-    """(wall, CPU) seconds of the role run as the operator runs it, on a cluster that needs nothing; `tasks` gets
-    each task's seconds in every run."""
-    (watch,) = load(REPO_ROOT / "watches.yaml")
-    os.environ.update(
-        KUBECONFIG=str(kube.kubeconfig),
-        K8S_AUTH_KUBECONFIG=str(kube.kubeconfig),
-        WATCH_NAMESPACE=namespace,
-        ANSIBLE_CONFIG=str(REPO_ROOT / "ansible.cfg"),
-    )
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    figures = []
-    for run in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        result = playbook_run.run(
-            private_dir=workdir,
-            ident=f"noop-{run}",
-            role=watch.role,
-            playbook=watch.playbook,
-            variables=variables.extra_vars(watch, kube.rediscluster(namespace, name)),
-            keep_artifacts=runs,
-        )
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if not result.ok:
-            raise RuntimeError(f"the no-op reconcile failed: {result.message}")
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        figures.append((result.seconds, cpu))
-        for task, seconds in task_seconds(workdir / "artifacts" / f"noop-{run}").items():
-            tasks.setdefault(task, []).append(seconds)
-    return figures
+def stat_fields(pid: int | str) -> list[str]:
+    """/proc/<pid>/stat after the command's name: fields[0] is the state (field 3 of proc(5))."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
-def task_seconds(artifacts: Path) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """utime + stime + cutime + cstime: the process's CPU and that of its reaped children."""
+    return sum(int(ticks) for ticks in stat_fields(pid)[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def has_children(pid: int) -> bool:
+    """Whether a child of the process exists, running or not reaped yet."""
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int(stat_fields(entry.name)[1]) == pid:
+                return True
+        except (OSError, IndexError):
+            continue
+    return False
+
+
+def histogram(operator: Operator) -> tuple[float, float]:
+    """ansible-operator's ansible_operator_reconciles histogram: seconds of every reconcile so far, and their count."""
+    totals = {"sum": 0.0, "count": 0.0}
+    for line in operator.metrics().splitlines():
+        name, _, value = line.rpartition(" ")
+        for part in totals:
+            if name.startswith(f"ansible_operator_reconciles_{part}"):
+                totals[part] += float(value)
+    return totals["sum"], totals["count"]
+
+
+def new_runs(artifacts: Path, seen: set[str]) -> list[Path]:
+    """The kept runs that ansible-runner has finished (it writes `rc` last) and are not in `seen`, which gets them."""
+    if not artifacts.is_dir():
+        return []
+    runs = [run for run in artifacts.iterdir() if run.name not in seen and not run.is_symlink()]  # not `latest`
+    runs = [run for run in runs if (run / "rc").exists()]
+    seen.update(run.name for run in runs)
+    return runs
+
+
+def job_events(run: Path) -> list[dict]:
+    return [json.loads(path.read_text()) for path in (run / "job_events").glob("*.json")]
+
+
+def not_a_noop(run: Path) -> str:
+    """Why a finished run is not a no-op ('' when it succeeded and changed nothing)."""
+    status = (run / "status").read_text()
+    if status != "successful":
+        return f"it ended {status}"
+    (stats,) = [event for event in job_events(run) if event.get("event") == "playbook_on_stats"]
+    changed = stats["event_data"].get("changed")
+    return f"it changed {changed}" if changed else ""
+
+
+def wall_seconds(run: Path) -> float:
+    """From ansible-runner starting ansible-playbook (it writes `command` then) to its exit (`rc`)."""
+    return (run / "rc").stat().st_mtime - (run / "command").stat().st_mtime
+
+
+def task_seconds(events: list[dict]) -> dict[str, float]:
     """How long each task of one run took, from ansible-runner's job events (a looped task: all its items)."""
     seconds: dict[str, float] = {}
-    for path in (artifacts / "job_events").glob("*.json"):
-        event = json.loads(path.read_text())
+    for event in events:
         data = event.get("event_data", {})
         if event.get("event") in ("runner_on_ok", "runner_on_skipped", "runner_on_failed") and "duration" in data:
             seconds[data["task"]] = seconds.get(data["task"], 0.0) + (data["duration"] or 0.0)
     return seconds
 
 
-def tree_rss_mib(pid: int) -> tuple[float, float]:
-    """RSS of the process alone and of it with all its descendants (ansible-playbook runs), in MiB."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+@dataclass
+class NoopWindow:
+    """N periodic no-op reconciles, back to back, of a Healthy cluster."""
+
+    walls: list[float] = field(default_factory=list)
+    tasks: dict[str, list[float]] = field(default_factory=dict)
+    cpu: float = 0.0  # seconds of the operator and its children over the window
+    histogram_mean: float = 0.0  # ansible-operator's own mean reconcile seconds over the window
+
+
+def noop_reconciles(operator: Operator, namespace: str, name: str, runs: int) -> NoopWindow:
+    """Wait for a no-op run to end with the operator idle, then take the CPU and the runs until `runs` more ended."""
+    pid = operator.process.pid
+    artifacts = operator.runner_dir / WATCH["group"] / WATCH["version"] / WATCH["kind"] / namespace / name / "artifacts"
+    seen = {run.name for run in new_runs(artifacts, set())}
+    noops: list[Path] = []
+
+    def noop_ended() -> bool:
+        noops.extend(run for run in new_runs(artifacts, seen) if not not_a_noop(run))
+        return bool(noops) and not has_children(pid)
+
+    wait_for(noop_ended, HEALTHY_TIMEOUT, f"a no-op reconcile of {name}", SAMPLE_SECONDS)
+    window = NoopWindow()
+    cpu_before, (sum_before, count_before) = cpu_seconds(pid), histogram(operator)
+
+    def runs_ended() -> bool:
+        for run in new_runs(artifacts, seen):
+            if reason := not_a_noop(run):
+                raise RuntimeError(f"the reconcile {run} in the no-op window is not a no-op: {reason}")
+            window.walls.append(wall_seconds(run))
+            for task, seconds in task_seconds(job_events(run)).items():
+                window.tasks.setdefault(task, []).append(seconds)
+        return len(window.walls) >= runs and not has_children(pid)
+
+    wait_for(runs_ended, runs * HEALTHY_TIMEOUT, f"{runs} no-op reconciles of {name}", SAMPLE_SECONDS)
+    window.cpu = cpu_seconds(pid) - cpu_before
+    sum_after, count_after = histogram(operator)
+    window.histogram_mean = (sum_after - sum_before) / (count_after - count_before)
+    return window
+
+
+def netns_rss_mib(pid: int) -> tuple[float, float]:
+    """RSS of the process alone, and summed over every process in its network namespace (as `ip netns pids`), in MiB."""
+    netns = os.readlink(f"/proc/{pid}/ns/net")
+    own = total = 0
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            if entry.name.isdigit() and os.readlink(entry / "ns" / "net") == netns:
+                rss = int(stat_fields(entry.name)[21]) * os.sysconf("SC_PAGE_SIZE")
+                total += rss
+                own += rss if int(entry.name) == pid else 0
         except (OSError, IndexError):
             continue
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        total += rss.get(current, 0)
-        stack += children.get(current, [])
-    return rss.get(pid, 0) / 2**20, total / 2**20
+    return own / 2**20, total / 2**20
 
 
 def operator_memory(kube: Kube, namespace: str, operator: Operator, clusters: int) -> tuple[float, float, float]:
+    """(median, max) RSS of ansible-operator and the peak of its network namespace's, over two reconcile periods of
+    `clusters` Healthy RedisClusters."""
     names = [f"mem-{n}" for n in range(clusters)]
     for name in names:
         apply_manifest(kube, manifest(name), namespace)
@@ -133,21 +218,38 @@ def operator_memory(kube: Kube, namespace: str, operator: Operator, clusters: in
         f"{clusters} RedisClusters Healthy",
         1.0,
     )
-    own, tree = [], []
-    for _ in range(60):  # a minute of steady state: several reconciles of every cluster
-        alone, with_children = tree_rss_mib(operator.process.pid)
+    own, total = [], []
+    deadline = time.monotonic() + 2 * reconcile_period()
+    while time.monotonic() < deadline:
+        alone, everything = netns_rss_mib(operator.process.pid)
         own.append(alone)
-        tree.append(with_children)
-        time.sleep(1)
+        total.append(everything)
+        time.sleep(SAMPLE_SECONDS)
     for name in names:
         kube.kubectl("delete", "rediscluster", name, "-n", namespace, "--wait=false")
-    return statistics.median(own), max(own), max(tree)
+    return statistics.median(own), max(own), max(total)
+
+
+def print_noop(window: NoopWindow) -> None:
+    runs = len(window.walls)
+    print(
+        f"no-op reconcile ({runs} runs): wall median {statistics.median(window.walls):.2f} s "
+        f"(max {max(window.walls):.2f}; ansible-operator's histogram: mean {window.histogram_mean:.2f} s), "
+        f"CPU {window.cpu / runs:.2f} s per reconcile (operator and its runs, {window.cpu:.1f} s over {runs})",
+        flush=True,
+    )
+    medians = sorted(((statistics.median(times), task) for task, times in window.tasks.items()), reverse=True)
+    print(
+        f"  {len(medians)} tasks, {sum(seconds for seconds, _ in medians):.2f} s of task time (median per task); "
+        "slowest (median s): " + "; ".join(f"{task} {seconds:.2f}" for seconds, task in medians[:8])
+    )
+    print("  the others: " + "; ".join(f"{task} {seconds:.2f}" for seconds, task in medians[8:]), flush=True)
 
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="apply-to-Healthy runs (0: skip)")
-    parser.add_argument("--noop-runs", type=int, default=10)
+    parser.add_argument("--noop-runs", type=int, default=10, help="periodic no-op reconciles measured (0: skip)")
     parser.add_argument("--clusters", type=int, default=10, help="RedisClusters for the memory figure (0: skip)")
     return parser.parse_args()
 
@@ -159,8 +261,7 @@ def main() -> int:
     kube.kubectl("wait", "--for=condition=Established", "crd/redisclusters.redis.kun", "--timeout=60s")
     namespace = f"bench-operator-{secrets.token_hex(3)}"
     kube.kubectl("create", "namespace", namespace)
-    workdir = Path(tempfile.mkdtemp(prefix="bench-operator-"))
-    operator = Operator(kube, workdir, watch_namespace=namespace)
+    operator = Operator(kube, Path(tempfile.mkdtemp(prefix="bench-operator-")), watch_namespace=namespace)
     try:
         if args.runs:
             applied = apply_to_healthy(kube, namespace, args.runs)
@@ -170,32 +271,17 @@ def main() -> int:
                 flush=True,
             )
 
-        apply_manifest(kube, manifest("noop"), namespace)
-        wait_for(lambda: is_healthy(kube, namespace, "noop"), HEALTHY_TIMEOUT, "noop Healthy", 0.5)
-        operator.stop()  # the role runs alone, as one reconcile of the operator would
-        tasks: dict[str, list[float]] = {}
-        figures = noop_reconciles(kube, namespace, "noop", args.noop_runs, workdir / "noop", tasks=tasks)
-        walls, cpus = [wall for wall, _ in figures], [cpu for _, cpu in figures]
-        print(
-            f"no-op reconcile ({args.noop_runs} runs): wall median {statistics.median(walls):.2f} s "
-            f"(max {max(walls):.2f}), CPU median {statistics.median(cpus):.2f} s (max {max(cpus):.2f})",
-            flush=True,
-        )
-        medians = sorted(((statistics.median(times), task) for task, times in tasks.items()), reverse=True)
-        print(
-            f"  {len(medians)} tasks, {sum(seconds for seconds, _ in medians):.2f} s of task time (median per task); "
-            "slowest (median s): " + "; ".join(f"{task} {seconds:.2f}" for seconds, task in medians[:8])
-        )
-        print("  the others: " + "; ".join(f"{task} {seconds:.2f}" for seconds, task in medians[8:]), flush=True)
-        delete_cluster(kube, namespace, "noop")
+        if args.noop_runs:
+            apply_manifest(kube, manifest("noop"), namespace)
+            wait_for(lambda: is_healthy(kube, namespace, "noop"), HEALTHY_TIMEOUT, "noop Healthy", 0.5)
+            print_noop(noop_reconciles(operator, namespace, "noop", args.noop_runs))
+            delete_cluster(kube, namespace, "noop")
 
         if args.clusters:
-            (workdir / "memory").mkdir()
-            operator = Operator(kube, workdir / "memory", watch_namespace=namespace)
-            median_rss, max_rss, max_tree = operator_memory(kube, namespace, operator, args.clusters)
+            median_rss, max_rss, max_total = operator_memory(kube, namespace, operator, args.clusters)
             print(
-                f"operator memory with {args.clusters} RedisClusters: watchrunner RSS median {median_rss:.0f} MiB "
-                f"(max {max_rss:.0f}), with its ansible-playbook runs at most {max_tree:.0f} MiB",
+                f"operator memory with {args.clusters} RedisClusters: ansible-operator RSS median {median_rss:.0f} MiB "
+                f"(max {max_rss:.0f}), with its ansible-runner and ansible-playbook runs at most {max_total:.0f} MiB",
                 flush=True,
             )
     finally:

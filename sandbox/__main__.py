@@ -1,4 +1,5 @@
-"""`python -m sandbox up | down | status | isolated COMMAND...`: the local Kubernetes of this checkout.
+"""`python -m sandbox up | down | status | isolated COMMAND... | operators`: the local Kubernetes of this checkout,
+and the operator's installs running on it (or on another cluster) as they run in a cluster.
 
 See sandbox/README.md.
 """
@@ -9,8 +10,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
-from sandbox import SandboxError, controlplane, network
+from sandbox import SandboxError, ansible_operator, controlplane, network
 
 # Runs in fresh network and mount namespaces: the pods' namespace names, /sys and loopback become private, so the
 # sandbox started inside has a bridge, addresses and ports of its own. `down` runs whatever COMMAND left behind.
@@ -33,6 +35,16 @@ def main() -> int:
         "isolated", help="run COMMAND beside the sandbox, with a throwaway sandbox of its own (for parallel tests)"
     )
     isolated.add_argument("argv", nargs=argparse.REMAINDER, metavar="COMMAND")
+    operators = commands.add_parser(
+        "operators", help="run ansible-operator as config/'s installs run it, in the foreground (make run)"
+    )
+    operators.add_argument("--kubeconfig", type=Path, required=True)
+    operators.add_argument("--workdir", type=Path, required=True, help="each install's log and runner artifacts")
+    operators.add_argument("--namespace", default="default", help="what the namespaced install watches")
+    operators.add_argument("--install", action="append", choices=ansible_operator.INSTALLS, help="default: both")
+    operators.add_argument(
+        "--on-machine", action="store_true", help="on the machine's network, for a cluster the bridge does not reach"
+    )
     options = parser.parse_args()
     try:
         if options.command == "up":
@@ -41,6 +53,15 @@ def main() -> int:
             controlplane.down()
         elif options.command == "status":
             return _print_status()
+        elif options.command == "operators":
+            installs = tuple(options.install or ansible_operator.INSTALLS)
+            return ansible_operator.serve(
+                options.kubeconfig.absolute(),
+                options.workdir.absolute(),
+                options.namespace,
+                installs,
+                not options.on_machine,
+            )
         else:
             return _run_isolated(options.argv)
     except SandboxError as error:

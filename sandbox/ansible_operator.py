@@ -9,6 +9,7 @@ artifacts can be read. The Deployment's downward-API variables get what a pod wo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -23,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from sandbox import SandboxError, config
-from sandbox.hosts import BridgeHost
+from sandbox.hosts import BridgeHost, MachineHost
 
 INSTALLS = ("default", "cluster-scoped")
 BINARY = config.BIN_DIR / "ansible-operator"
@@ -45,7 +46,9 @@ class Manager:
     @classmethod
     def of(cls, install: str) -> Manager:
         if install not in INSTALLS:
-            raise SandboxError(f"unknown install {install!r}: use one of {', '.join(INSTALLS)} (the folders of config/)")
+            raise SandboxError(
+                f"unknown install {install!r}: use one of {', '.join(INSTALLS)} (the folders of config/)"
+            )
         rendered = subprocess.run(
             [str(config.BIN_DIR / "kubectl"), "kustomize", str(config.REPO_ROOT / "config" / install)],
             capture_output=True,
@@ -76,9 +79,12 @@ class Manager:
 
 
 class LocalOperator:
-    """One ansible-operator process of an install, on a bridge host, logging to `workdir/operator.log`."""
+    """One ansible-operator process of an install, logging to `workdir/operator.log`: on a bridge host of its own, or
+    with `on_bridge=False` on the machine's network (for a cluster the bridge does not reach; one at a time)."""
 
-    def __init__(self, install: str, kubeconfig: Path, workdir: Path, namespace: str | None = None):
+    def __init__(
+        self, install: str, kubeconfig: Path, workdir: Path, namespace: str | None = None, on_bridge: bool = True
+    ):
         if not BINARY.exists():
             raise SandboxError(f"{BINARY} is missing: `make deps` builds it")
         if shutil.which("ansible-runner") is None:
@@ -95,8 +101,8 @@ class LocalOperator:
         state_dir.mkdir(parents=True, exist_ok=True)
         self.runner_dir = state_dir / "runner"
         _ensure_namespace(kubeconfig, self.namespace)
-        self.host = BridgeHost.create()
-        pod_name = f"{self.manager.deployment}-local-{self.host.index}"
+        self.host = BridgeHost.create() if on_bridge else MachineHost()
+        pod_name = f"{self.manager.deployment}-{self.host.name}"  # the reportingInstance of its Events
         env = {
             **os.environ,
             **self.manager.environment(self.namespace, pod_name),
@@ -128,7 +134,9 @@ class LocalOperator:
     def started(self) -> bool:
         """Whether the operator leads and reconciles; raises if it exited."""
         if self.process.poll() is not None:
-            raise SandboxError(f"ansible-operator ({self.install}) exited with {self.process.returncode}:\n{self.tail()}")
+            raise SandboxError(
+                f"ansible-operator ({self.install}) exited with {self.process.returncode}:\n{self.tail()}"
+            )
         return self.log.exists() and STARTED_MESSAGE in self.log.read_text(errors="replace")
 
     def wait_started(self, timeout: float = 90) -> None:
@@ -136,7 +144,9 @@ class LocalOperator:
         deadline = time.monotonic() + timeout
         while not self.started():
             if time.monotonic() > deadline:
-                raise SandboxError(f"ansible-operator ({self.install}) did not start within {timeout} s:\n{self.tail()}")
+                raise SandboxError(
+                    f"ansible-operator ({self.install}) did not start within {timeout} s:\n{self.tail()}"
+                )
             time.sleep(0.2)
 
     def metrics(self) -> str:
@@ -151,10 +161,8 @@ class LocalOperator:
         to whatever is left of it and its runs."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)  # `ip netns exec` and sh exec'd it: the pid is ansible-operator's
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            pass
         self.kill()
 
     def kill(self) -> None:
@@ -171,3 +179,46 @@ def _ensure_namespace(kubeconfig: Path, namespace: str) -> None:
     if found.returncode:
         manifest = json.dumps({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
         subprocess.run([*kubectl, "apply", "-f", "-"], input=manifest.encode(), capture_output=True, check=True)
+
+
+def serve(kubeconfig: Path, workdir: Path, namespace: str, installs: tuple[str, ...], on_bridge: bool) -> int:
+    """`make run`: the installs side by side, each leading, their logs followed here with a prefix, until Ctrl-C or
+    one of them exits; then every one is stopped."""
+    operators: list[LocalOperator] = []
+    for number in (signal.SIGTERM, signal.SIGHUP):  # `timeout`, a closed terminal: stop the operators as Ctrl-C does
+        signal.signal(number, _interrupt)
+    try:
+        for install in installs:
+            operator = LocalOperator(
+                install, kubeconfig, workdir / install, namespace if install == "default" else None, on_bridge
+            )
+            operators.append(operator)
+            operator.wait_started()
+            watched = f"namespace {namespace}" if install == "default" else "every namespace"
+            print(
+                f"operator {install}: watching {watched}; log {operator.log}, runner artifacts {operator.runner_dir}, "
+                f"metrics {operator.metrics_url}, health {operator.health_url}/healthz",
+                flush=True,
+            )
+        return _follow(operators)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for operator in operators:
+            operator.stop(grace=10)
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _follow(operators: list[LocalOperator]) -> int:
+    logs = [(operator, operator.log.open(errors="replace")) for operator in operators]
+    while True:
+        for operator, log in logs:
+            for line in iter(log.readline, ""):
+                print(f"[{operator.install}] {line}", end="", flush=True)
+            if operator.process.poll() is not None:
+                print(f"operator {operator.install} exited with {operator.process.returncode}", file=sys.stderr)
+                return 1
+        time.sleep(0.2)

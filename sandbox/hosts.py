@@ -1,4 +1,5 @@
-"""Hosts of their own on the sandbox's bridge, for processes that bind fixed ports and paths.
+"""Hosts of their own on the sandbox's bridge, for processes that bind fixed ports and paths, and the machine itself
+for a cluster that the bridge does not reach.
 
 ansible-operator is one: its proxy listens on localhost:8888 (the address is compiled into the kubeconfig it hands
 every run), its custom-metrics API on :5050, and its runs keep their files under /tmp/ansible-operator. In a cluster
@@ -7,6 +8,9 @@ network namespace `kun-host-<n>` joined to the bridge by a veth pair `kvhost<n>`
 host is its gateway, and the API server listens on the bridge), and its own mount namespace, where directories of the
 caller's are bind-mounted over fixed paths. `python -m sandbox down` removes what a crashed caller left, as it does a
 pod's namespace.
+
+A host's network namespace reaches only the bridge (the machine routes nothing further), so a process that talks to
+a cluster elsewhere (a KUBECONFIG of the user's) runs on `MachineHost`, the machine's own network, one at a time.
 """
 
 from __future__ import annotations
@@ -21,8 +25,8 @@ from pathlib import Path
 
 from sandbox import SandboxError, config
 
-# Run inside the host's namespaces by `ip netns exec`, which gives the process a mount namespace of its own (mounts
-# made there do not reach the machine): mount each directory pair given as arguments, then exec the command.
+# Run in a mount namespace of the process's own (`ip netns exec` makes one; on the machine's network, `unshare`), so
+# that its mounts reach nothing else: mount each directory pair given as arguments, then exec the command.
 _MOUNT_THEN_EXEC = """
 while [ "$1" != -- ]; do mkdir -p "$2" && mount --bind "$1" "$2" || exit 125; shift 2; done
 shift
@@ -45,6 +49,10 @@ class BridgeHost:
         return f"{config.BRIDGE_HOST_NETNS_PREFIX}{self.index}"
 
     @property
+    def name(self) -> str:
+        return self.netns
+
+    @property
     def veth(self) -> str:
         return f"{config.BRIDGE_HOST_VETH_PREFIX}{self.index}"
 
@@ -54,7 +62,10 @@ class BridgeHost:
         if not Path("/sys/class/net", config.BRIDGE).exists():
             raise SandboxError(f"the sandbox's bridge {config.BRIDGE} is not up: start the sandbox (make sandbox)")
         for index in range(len(config.BRIDGE_HOST_IPS)):
-            if subprocess.run(["ip", "netns", "add", f"{config.BRIDGE_HOST_NETNS_PREFIX}{index}"], **_QUIET).returncode:
+            added = subprocess.run(
+                ["ip", "netns", "add", f"{config.BRIDGE_HOST_NETNS_PREFIX}{index}"], check=False, **_QUIET
+            )
+            if added.returncode:
                 continue
             host = cls(index)
             try:
@@ -63,7 +74,9 @@ class BridgeHost:
                 host.remove()
                 raise
             return host
-        raise SandboxError(f"all {len(config.BRIDGE_HOST_IPS)} bridge hosts are in use (python -m sandbox down frees them)")
+        raise SandboxError(
+            f"all {len(config.BRIDGE_HOST_IPS)} bridge hosts are in use (python -m sandbox down frees them)"
+        )
 
     def _connect(self) -> None:
         _ip("link", "add", self.veth, "type", "veth", "peer", "name", "eth0", "netns", self.netns)
@@ -85,8 +98,7 @@ class BridgeHost:
     ) -> subprocess.Popen:
         """Start argv in this host, with each `binds` source directory mounted over its target path, in a session of
         its own."""
-        mounts = [str(part) for source, target in (binds or {}).items() for part in (source, target)]
-        command = ["ip", "netns", "exec", self.netns, "sh", "-c", _MOUNT_THEN_EXEC, "sh", *mounts, "--", *argv]
+        command = ["ip", "netns", "exec", self.netns, *_mounting(binds), *argv]
         return subprocess.Popen(command, start_new_session=True, **popen_options)
 
     def signal_all(self, number: int) -> None:
@@ -100,10 +112,39 @@ class BridgeHost:
     def remove(self) -> None:
         """Remove the namespace and its veth pair; processes still inside keep it alive until they end."""
         for argv in (["ip", "link", "del", self.veth], ["ip", "netns", "del", self.netns]):
-            subprocess.run(argv, **_QUIET)
+            subprocess.run(argv, check=False, **_QUIET)
 
 
-_QUIET = {"capture_output": True, "check": False}
+class MachineHost:
+    """The machine's own network and loopback: one process at a time may bind the fixed ports there."""
+
+    address = IPv4Address("127.0.0.1")
+    name = "machine"
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen | None = None
+
+    def popen(self, argv: Sequence[str], *, binds: Mapping[Path, Path] | None = None, **popen_options):
+        command = ["unshare", "--mount", "--propagation", "private", *_mounting(binds), *argv]
+        self._process = subprocess.Popen(command, start_new_session=True, **popen_options)
+        return self._process
+
+    def signal_all(self, number: int) -> None:
+        """Signal the process's session (children that started a session of their own end with their parent)."""
+        if self._process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._process.pid, number)
+
+    def remove(self) -> None:
+        pass  # nothing was created
+
+
+def _mounting(binds: Mapping[Path, Path] | None) -> list[str]:
+    mounts = [str(part) for source, target in (binds or {}).items() for part in (source, target)]
+    return ["sh", "-c", _MOUNT_THEN_EXEC, "sh", *mounts, "--"]
+
+
+_QUIET = {"capture_output": True}
 
 
 def _ip(*args: str) -> None:

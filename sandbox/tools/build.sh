@@ -4,7 +4,12 @@
 #
 # Each binary is built once per version into a cache outside the work tree, so a fresh clone (CI) reuses what an
 # earlier run built and only copies it; delete the cache folder to force a rebuild.
+#
+#   build.sh                          every binary
+#   build.sh ansible-operator kubectl only those named (what `make run` needs on a cluster of your own)
 set -euo pipefail
+wanted=("$@")
+wants() { [ ${#wanted[@]} -eq 0 ] || [[ " ${wanted[*]} " == *" $1 "* ]]; }
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -38,13 +43,14 @@ k8s_ldflags="-X k8s.io/component-base/version.gitVersion=$kubernetes_version \
   -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor \
   -X k8s.io/component-base/version.gitTreeState=clean"
 
-build etcd "$etcd_version" "$here/etcd" go.etcd.io/etcd/server/v3
+wants etcd && build etcd "$etcd_version" "$here/etcd" go.etcd.io/etcd/server/v3
 # Not part of the control plane: the kubelet runs it for pods with the oliver006/redis_exporter image.
-build redis_exporter "$redis_exporter_version" "$here/redis_exporter" github.com/oliver006/redis_exporter \
-  "-X main.BuildVersion=$redis_exporter_version"
+wants redis_exporter && build redis_exporter "$redis_exporter_version" "$here/redis_exporter" \
+  github.com/oliver006/redis_exporter "-X main.BuildVersion=$redis_exporter_version"
 for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
-  build "$cmd" "$kubernetes_version" "$here/kubernetes" "k8s.io/kubernetes/cmd/$cmd" "$k8s_ldflags"
+  wants "$cmd" && build "$cmd" "$kubernetes_version" "$here/kubernetes" "k8s.io/kubernetes/cmd/$cmd" "$k8s_ldflags"
 done
+wants ansible-operator || exit 0
 
 # ansible-operator: `go install` where the Go module proxy serves operator-framework's modules; where it refuses them,
 # from the upstream source tarballs of $ANSIBLE_OPERATOR_SOURCES (default ../shared/third_party/ansible-operator-V

@@ -5,13 +5,15 @@ from __future__ import annotations
 import yaml
 
 
-def rediscluster(name: str = "test", **spec) -> str:
-    """A cluster-scoped RedisCluster (served by the session's cluster-wide operator) with the given spec."""
+def rediscluster(name: str = "test", cluster_scoped: bool = True, **spec) -> str:
+    """A cluster-scoped RedisCluster (served by the session's cluster-wide operator), or with `cluster_scoped=False`
+    one for a namespaced operator, with the given spec."""
+    annotations = {"redis.kun/scope": "cluster-scoped"} if cluster_scoped else {}
     return yaml.safe_dump(
         {
             "apiVersion": "redis.kun/v1beta1",
             "kind": "RedisCluster",
-            "metadata": {"name": name, "annotations": {"redis.kun/scope": "cluster-scoped"}},
+            "metadata": {"name": name, "annotations": annotations},
             "spec": {"size": 3, **spec},
         }
     )

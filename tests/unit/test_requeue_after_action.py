@@ -1,14 +1,21 @@
 """requeue_after's period, in the Go duration form ansible-operator parses, and its documentation."""
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from plugins.action.requeue_after import ARGUMENT_SPEC, go_duration
 from tests.unit import module_docs
-from watchrunner.watches import parse_duration
 
 pytestmark = pytest.mark.unit
+
+
+def parse_duration(period: str) -> float:
+    """Go's time.ParseDuration for the one form go_duration writes: a decimal number of seconds, `s` after it."""
+    assert re.fullmatch(r"\d+(\.\d+)?s", period), period
+    return float(period[:-1])
 
 
 @pytest.mark.parametrize(("seconds", "period"), [(2, "2s"), (2.5, "2.5s"), (0.001, "0.001s"), (90, "90s")])
