@@ -8,8 +8,10 @@ How each figure is measured:
 - apply-to-Healthy: from `kubectl apply` of a new RedisCluster until its status says Healthy for its generation.
 - no-op wall: each periodic reconcile's ansible-runner run as its artifacts record it, from `command` (written as
   ansible-runner starts ansible-playbook) to `rc` (written once ansible-playbook exited): the whole ansible-playbook
-  process, including the interpreter's start-up that precedes the first job event. ansible-operator's own histogram
-  (ansible_operator_reconciles, which also covers ansible-runner's start-up) gives the mean over the same runs.
+  process, which is about half a second more than its job events span (from the first to playbook_on_stats): Ansible's
+  start-up before its first line, and its exit after the recap. Only ansible-runner's own start-up, before it writes
+  `command`, is left out (its CPU is not). ansible-operator's histogram ansible_operator_reconciles cannot stand in:
+  upstream times only the start of a run (runner.Run returns once ansible-runner is started).
 - no-op CPU: utime+stime+cutime+cstime of the ansible-operator process (/proc/<pid>/stat; each ansible-runner child,
   with its ansible-playbook, lands in cutime/cstime once reaped), sampled while the operator has no child, at the end of
   one reconcile and at the end of the Nth after it, divided by N. Nothing else runs in between: one Healthy cluster,
@@ -100,17 +102,6 @@ def has_children(pid: int) -> bool:
     return False
 
 
-def histogram(operator: Operator) -> tuple[float, float]:
-    """ansible-operator's ansible_operator_reconciles histogram: seconds of every reconcile so far, and their count."""
-    totals = {"sum": 0.0, "count": 0.0}
-    for line in operator.metrics().splitlines():
-        name, _, value = line.rpartition(" ")
-        for part in totals:
-            if name.startswith(f"ansible_operator_reconciles_{part}"):
-                totals[part] += float(value)
-    return totals["sum"], totals["count"]
-
-
 def new_runs(artifacts: Path, seen: set[str]) -> list[Path]:
     """The kept runs that ansible-runner has finished (it writes `rc` last) and are not in `seen`, which gets them."""
     if not artifacts.is_dir():
@@ -157,7 +148,6 @@ class NoopWindow:
     walls: list[float] = field(default_factory=list)
     tasks: dict[str, list[float]] = field(default_factory=dict)
     cpu: float = 0.0  # seconds of the operator and its children over the window
-    histogram_mean: float = 0.0  # ansible-operator's own mean reconcile seconds over the window
 
 
 def noop_reconciles(operator: Operator, namespace: str, name: str, runs: int) -> NoopWindow:
@@ -173,7 +163,7 @@ def noop_reconciles(operator: Operator, namespace: str, name: str, runs: int) ->
 
     wait_for(noop_ended, HEALTHY_TIMEOUT, f"a no-op reconcile of {name}", SAMPLE_SECONDS)
     window = NoopWindow()
-    cpu_before, (sum_before, count_before) = cpu_seconds(pid), histogram(operator)
+    cpu_before = cpu_seconds(pid)
 
     def runs_ended() -> bool:
         for run in new_runs(artifacts, seen):
@@ -186,8 +176,6 @@ def noop_reconciles(operator: Operator, namespace: str, name: str, runs: int) ->
 
     wait_for(runs_ended, runs * HEALTHY_TIMEOUT, f"{runs} no-op reconciles of {name}", SAMPLE_SECONDS)
     window.cpu = cpu_seconds(pid) - cpu_before
-    sum_after, count_after = histogram(operator)
-    window.histogram_mean = (sum_after - sum_before) / (count_after - count_before)
     return window
 
 
@@ -234,7 +222,7 @@ def print_noop(window: NoopWindow) -> None:
     runs = len(window.walls)
     print(
         f"no-op reconcile ({runs} runs): wall median {statistics.median(window.walls):.2f} s "
-        f"(max {max(window.walls):.2f}; ansible-operator's histogram: mean {window.histogram_mean:.2f} s), "
+        f"(max {max(window.walls):.2f}), "
         f"CPU {window.cpu / runs:.2f} s per reconcile (operator and its runs, {window.cpu:.1f} s over {runs})",
         flush=True,
     )

@@ -128,8 +128,9 @@ class FakeApi:
     def get(self, path: str) -> dict:
         return self.clusters.get() if path == CLUSTER_PATH else self.events.get(self._event_name(path))
 
-    def create(self, path: str, body: dict) -> dict:
+    def create(self, path: str, body: dict, owned: bool = True) -> dict:
         assert path == EVENTS_PATH
+        assert not owned, "an Event owned by the RedisCluster would make ansible-operator reconcile on each one"
         return self.events.create(body)
 
     def merge_patch(self, path: str, body: dict) -> dict:
