@@ -14,8 +14,9 @@ How each figure is measured:
   upstream times only the start of a run (runner.Run returns once ansible-runner is started).
 - no-op CPU: utime+stime+cutime+cstime of the ansible-operator process (/proc/<pid>/stat; each ansible-runner child,
   with its ansible-playbook, lands in cutime/cstime once reaped), sampled while the operator has no child, at the end of
-  one reconcile and at the end of the Nth after it, divided by N. Nothing else runs in between: one Healthy cluster,
-  and every run in the window must have succeeded and changed nothing.
+  one reconcile and at the end of the Nth after it, divided by N: the runs and all the operator does meanwhile (its
+  event API, leases, caches). Nothing else runs in between: one Healthy cluster, and every run in the window must be
+  one of its reconciles that succeeded and changed nothing.
 - the slowest tasks of a no-op run: the `duration` of each task's runner_on_ok/runner_on_skipped job events.
 - memory: RSS of ansible-operator alone (median and max), and the peak of the RSS summed over every process in its
   network namespace (the operator, its ansible-runner and ansible-playbook runs), sampled over two reconcile periods.
@@ -81,6 +82,13 @@ def apply_to_healthy(kube: Kube, namespace: str, runs: int) -> list[float]:
     return seconds
 
 
+def alive(operator: Operator) -> int:
+    """The operator's pid; raises, with its log's end, once it exited (as it does when it cannot renew its lease)."""
+    if operator.process.poll() is not None:
+        raise RuntimeError(f"ansible-operator exited with {operator.process.returncode}:\n{operator.tail()}")
+    return operator.process.pid
+
+
 def stat_fields(pid: int | str) -> list[str]:
     """/proc/<pid>/stat after the command's name: fields[0] is the state (field 3 of proc(5))."""
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -102,11 +110,11 @@ def has_children(pid: int) -> bool:
     return False
 
 
-def new_runs(artifacts: Path, seen: set[str]) -> list[Path]:
-    """The kept runs that ansible-runner has finished (it writes `rc` last) and are not in `seen`, which gets them."""
-    if not artifacts.is_dir():
-        return []
-    runs = [run for run in artifacts.iterdir() if run.name not in seen and not run.is_symlink()]  # not `latest`
+def new_runs(operator: Operator, seen: set[str]) -> list[Path]:
+    """The kept runs of every RedisCluster that ansible-runner has finished (it writes `rc` last) and are not in
+    `seen`, which gets them."""
+    kind = operator.runner_dir / WATCH["group"] / WATCH["version"] / WATCH["kind"]
+    runs = [run for run in kind.glob("*/*/artifacts/*") if run.name not in seen and not run.is_symlink()]  # `latest`
     runs = [run for run in runs if (run / "rc").exists()]
     seen.update(run.name for run in runs)
     return runs
@@ -116,8 +124,10 @@ def job_events(run: Path) -> list[dict]:
     return [json.loads(path.read_text()) for path in (run / "job_events").glob("*.json")]
 
 
-def not_a_noop(run: Path) -> str:
-    """Why a finished run is not a no-op ('' when it succeeded and changed nothing)."""
+def not_a_noop(run: Path, namespace: str, name: str) -> str:
+    """Why a finished run is not a no-op of the RedisCluster ('' when it is one, succeeded and changed nothing)."""
+    if (run.parents[2].name, run.parents[1].name) != (namespace, name):
+        return f"it reconciled {run.parents[2].name}/{run.parents[1].name}"
     status = (run / "status").read_text()
     if status != "successful":
         return f"it ended {status}"
@@ -152,30 +162,28 @@ class NoopWindow:
 
 def noop_reconciles(operator: Operator, namespace: str, name: str, runs: int) -> NoopWindow:
     """Wait for a no-op run to end with the operator idle, then take the CPU and the runs until `runs` more ended."""
-    pid = operator.process.pid
-    artifacts = operator.runner_dir / WATCH["group"] / WATCH["version"] / WATCH["kind"] / namespace / name / "artifacts"
-    seen = {run.name for run in new_runs(artifacts, set())}
+    seen = {run.name for run in new_runs(operator, set())}
     noops: list[Path] = []
 
     def noop_ended() -> bool:
-        noops.extend(run for run in new_runs(artifacts, seen) if not not_a_noop(run))
-        return bool(noops) and not has_children(pid)
+        noops.extend(run for run in new_runs(operator, seen) if not not_a_noop(run, namespace, name))
+        return bool(noops) and not has_children(alive(operator))
 
     wait_for(noop_ended, HEALTHY_TIMEOUT, f"a no-op reconcile of {name}", SAMPLE_SECONDS)
     window = NoopWindow()
-    cpu_before = cpu_seconds(pid)
+    cpu_before = cpu_seconds(alive(operator))
 
     def runs_ended() -> bool:
-        for run in new_runs(artifacts, seen):
-            if reason := not_a_noop(run):
+        for run in new_runs(operator, seen):
+            if reason := not_a_noop(run, namespace, name):
                 raise RuntimeError(f"the reconcile {run} in the no-op window is not a no-op: {reason}")
             window.walls.append(wall_seconds(run))
             for task, seconds in task_seconds(job_events(run)).items():
                 window.tasks.setdefault(task, []).append(seconds)
-        return len(window.walls) >= runs and not has_children(pid)
+        return len(window.walls) >= runs and not has_children(alive(operator))
 
     wait_for(runs_ended, runs * HEALTHY_TIMEOUT, f"{runs} no-op reconciles of {name}", SAMPLE_SECONDS)
-    window.cpu = cpu_seconds(pid) - cpu_before
+    window.cpu = cpu_seconds(alive(operator)) - cpu_before
     return window
 
 
@@ -209,7 +217,7 @@ def operator_memory(kube: Kube, namespace: str, operator: Operator, clusters: in
     own, total = [], []
     deadline = time.monotonic() + 2 * reconcile_period()
     while time.monotonic() < deadline:
-        alone, everything = netns_rss_mib(operator.process.pid)
+        alone, everything = netns_rss_mib(alive(operator))
         own.append(alone)
         total.append(everything)
         time.sleep(SAMPLE_SECONDS)

@@ -1,8 +1,10 @@
 """The one place that talks to the Kubernetes API for this repository's modules.
 
 Configuration is looked up as kubernetes.core does it, so a module finds the same cluster as the role's
-kubernetes.core tasks: an explicit kubeconfig (option or K8S_AUTH_KUBECONFIG, which ansible-operator sets to its
-proxy), then $KUBECONFIG, then the pod's service account, then ~/.kube/config.
+kubernetes.core tasks: an explicit kubeconfig (option or K8S_AUTH_KUBECONFIG), then $KUBECONFIG, then the pod's
+service account, then ~/.kube/config. Under the operator it is always the first: ansible-operator hands every run a
+kubeconfig of its caching proxy on localhost:8888 (plain HTTP, the reconciled resource as the basic-auth user), and
+the proxy reaches the API server with the operator's service account.
 
 Requests carry plain JSON over the standard library's http.client and ssl. Importing the kubernetes library costs
 about 0.6 s of CPU in every module run (it loads a class per Kubernetes type), more than the requests themselves,
@@ -72,57 +74,51 @@ def _pem(entry: dict, key: str, base: Path) -> str:
     return ""
 
 
-def _merged(files: list[Path]) -> tuple[dict, dict[Path, Path]]:
-    """kubectl's merge of several kubeconfigs: the first file to define a name or the current context wins. Also
-    which file each named entry came from, since relative paths in an entry are relative to its file."""
-    merged: dict = {"clusters": {}, "users": {}, "contexts": {}, "current-context": ""}
-    origin: dict = {}
-    for path in files:
-        if not path.is_file():
-            continue
-        try:
-            loaded = yaml.safe_load(path.read_text()) or {}
-        except yaml.YAMLError as error:
-            # PyYAML's message quotes the offending line, which may hold a token: name only the file and the line.
-            mark = getattr(error, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark else ""
-            raise KubeConfigError(f"the kubeconfig {path} is not valid YAML{where}") from None
+def _load(path: Path) -> dict:
+    try:
+        return yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        # PyYAML's message quotes the offending line, which may hold a token: name only the file and the line.
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise KubeConfigError(f"the kubeconfig {path} is not valid YAML{where}") from None
 
-        merged["current-context"] = merged["current-context"] or loaded.get("current-context", "")
-        for section, field in (("clusters", "cluster"), ("users", "user"), ("contexts", "context")):
-            for item in loaded.get(section) or []:
-                if item["name"] not in merged[section]:
-                    merged[section][item["name"]] = item.get(field) or {}
-                    origin[(section, item["name"])] = path.parent
-    return merged, origin
+
+def _named(loaded: dict, section: str, field: str) -> dict[str, dict]:
+    return {item["name"]: item.get(field) or {} for item in loaded.get(section) or []}
 
 
 def kubeconfig_connection(kubeconfig: str, context: str | None = None) -> Connection:
-    """The connection of a context (the current one unless named) of one or several ':'-separated kubeconfigs."""
-    files = [Path(part).expanduser() for part in kubeconfig.split(os.pathsep) if part]
-    merged, origin = _merged(files)
-    name = context or merged["current-context"]
-    if name not in merged["contexts"]:
+    """The connection of a context (the current one unless named) of one kubeconfig file: ansible-operator's proxy
+    kubeconfig, or an administrator's for running the playbook or a module outside the operator. kubectl's merge of
+    several files (KUBECONFIG=a:b) serves neither, and is refused with a message."""
+    if os.pathsep in kubeconfig:
+        raise KubeConfigError(f"{kubeconfig} names several kubeconfig files: these modules read one; name it alone")
+    path = Path(kubeconfig).expanduser()
+    loaded = _load(path)
+    contexts = _named(loaded, "contexts", "context")
+    name = context or loaded.get("current-context", "")
+    if name not in contexts:
         raise KubeConfigError(f"context {name!r} is not defined in the kubeconfig {kubeconfig}")
-    chosen = merged["contexts"][name]
-    cluster_name, user_name = chosen.get("cluster", ""), chosen.get("user", "")
-    if cluster_name not in merged["clusters"]:
+    cluster_name, user_name = contexts[name].get("cluster", ""), contexts[name].get("user", "")
+    clusters = _named(loaded, "clusters", "cluster")
+    if cluster_name not in clusters:
         raise KubeConfigError(f"cluster {cluster_name!r} of context {name!r} is not defined in {kubeconfig}")
-    cluster, user = merged["clusters"][cluster_name], merged["users"].get(user_name, {})
+    cluster, user = clusters[cluster_name], _named(loaded, "users", "user").get(user_name, {})
     for unsupported in ("proxy-url", "tls-server-name"):
         if cluster.get(unsupported):
             raise KubeConfigError(f"cluster {cluster_name!r} sets {unsupported}, which these modules do not support")
     if user.get("exec") or user.get("auth-provider"):
         return _library_connection(kubeconfig, name)
-    cluster_base, user_base = origin[("clusters", cluster_name)], origin.get(("users", user_name), Path())
-    token = user.get("token") or (_read(user_base / user["tokenFile"]).strip() if user.get("tokenFile") else "")
+    base = path.parent  # relative paths in a kubeconfig are relative to its file
+    token = user.get("token") or (_read(base / user["tokenFile"]).strip() if user.get("tokenFile") else "")
     basic = f"{user.get('username', '')}:{user.get('password', '')}"
     return Connection(
         server=cluster["server"],
-        ca_pem=_pem(cluster, "certificate-authority", cluster_base),
+        ca_pem=_pem(cluster, "certificate-authority", base),
         insecure=bool(cluster.get("insecure-skip-tls-verify")),
-        cert_pem=_pem(user, "client-certificate", user_base),
-        key_pem=_pem(user, "client-key", user_base),
+        cert_pem=_pem(user, "client-certificate", base),
+        key_pem=_pem(user, "client-key", base),
         authorization=f"Bearer {token}" if token else "",
         proxy_owner=f"Basic {base64.b64encode(basic.encode()).decode()}" if user.get("username") else "",
     )

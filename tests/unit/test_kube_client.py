@@ -98,12 +98,46 @@ def test_certificates_come_from_embedded_data_or_files_next_to_the_kubeconfig(tm
     assert (connection.cert_pem, connection.key_pem, connection.authorization) == ("CERT", "KEY", "")
 
 
-def test_several_kubeconfigs_merge_the_first_definition_winning(tmp_path):
-    first = kubeconfig(tmp_path / "first", "https://first.invalid", current="")
-    second = kubeconfig(tmp_path / "second", "https://second.invalid", "https://second-c1.invalid", current="c1")
-    # c0 comes from the first file; the current context (c1) only the second file names
-    assert kubeconfig_connection(f"{first}:{second}").server == "https://second-c1.invalid"
-    assert kubeconfig_connection(f"{first}:{second}", "c0").server == "https://first.invalid"
+def test_a_named_context_is_chosen_over_the_current_one(explicit):
+    assert kubeconfig_connection(explicit, "c1").server == "https://other.invalid:6443"
+
+
+def test_several_kubeconfig_files_are_refused_with_what_to_do(tmp_path):
+    first = kubeconfig(tmp_path / "first", "https://first.invalid")
+    second = kubeconfig(tmp_path / "second", "https://second.invalid")
+    with pytest.raises(KubeConfigError, match="names several kubeconfig files: these modules read one"):
+        kubeconfig_connection(f"{first}:{second}")
+
+
+def test_ansible_operators_proxy_kubeconfig_is_plain_http_with_the_owner_as_user(tmp_path):
+    """The kubeconfig ansible-operator v1.42.3 writes for a run (internal/ansible/proxy/kubeconfig)."""
+    owner = base64.urlsafe_b64encode(b'{"apiVersion":"redis.kun/v1beta1","kind":"RedisCluster"}').decode()
+    path = tmp_path / "proxy"
+    path.write_text(f"""---
+apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    insecure-skip-tls-verify: true
+    server: http://{owner}@localhost:8888
+  name: proxy-server
+contexts:
+- context:
+    cluster: proxy-server
+    user: admin/proxy-server
+  name: ns/proxy-server
+current-context: ns/proxy-server
+preferences: {{}}
+users:
+- name: admin/proxy-server
+  user:
+    username: {owner}
+    password: unused
+""")
+    connection = find_connection(str(path))
+    assert connection.server == f"http://{owner}@localhost:8888"
+    assert connection.proxy_owner == f"Basic {base64.b64encode(f'{owner}:unused'.encode()).decode()}"
+    assert (connection.authorization, connection.cert_pem) == ("", "")
 
 
 def test_an_undefined_context_is_named_in_the_error(explicit):
