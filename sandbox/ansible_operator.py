@@ -83,11 +83,19 @@ class LocalOperator:
     with `on_bridge=False` on the machine's network (for a cluster the bridge does not reach; one at a time)."""
 
     def __init__(
-        self, install: str, kubeconfig: Path, workdir: Path, namespace: str | None = None, on_bridge: bool = True
+        self,
+        install: str,
+        kubeconfig: Path,
+        workdir: Path,
+        namespace: str | None = None,
+        *,
+        on_bridge: bool = True,
+        watches: Path | None = None,  # default: the project's watches.yaml
     ):
         if not BINARY.exists():
             raise SandboxError(f"{BINARY} is missing: `make deps` builds it")
-        if shutil.which("ansible-runner") is None:
+        path = os.pathsep.join([str(Path(sys.executable).parent), str(config.BIN_DIR), os.environ["PATH"]])
+        if shutil.which("ansible-runner", path=path) is None:
             raise SandboxError(
                 "ansible-runner is not on PATH: ansible-operator runs it for every reconcile; "
                 "run through make (it puts the project's virtualenv on PATH) or install requirements.txt"
@@ -110,11 +118,12 @@ class LocalOperator:
             "ANSIBLE_CONFIG": str(config.REPO_ROOT / "ansible.cfg"),
             # Modules run with the interpreter that runs Ansible, as the image's ANSIBLE_PYTHON_INTERPRETER says.
             "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-            "PATH": os.pathsep.join([str(Path(sys.executable).parent), str(config.BIN_DIR), os.environ["PATH"]]),
+            "PATH": path,
         }
+        watches_file = ["--watches-file", str(watches)] if watches else []
         with self.log.open("ab") as log:
             self.process = self.host.popen(
-                [str(BINARY), "run", *self.manager.arguments(self.namespace)],
+                [str(BINARY), "run", *self.manager.arguments(self.namespace), *watches_file],
                 binds={state_dir: STATE_DIR},
                 cwd=config.REPO_ROOT,  # watches.yaml and roles/ are found from the working directory
                 env=env,
@@ -135,7 +144,8 @@ class LocalOperator:
         """Whether the operator leads and reconciles; raises if it exited."""
         if self.process.poll() is not None:
             raise SandboxError(
-                f"ansible-operator ({self.install}) exited with {self.process.returncode}:\n{self.tail()}"
+                f"ansible-operator ({self.install}) exited with {self.process.returncode}: {self.last_error()} "
+                f"(its log: {self.log})"
             )
         return self.log.exists() and STARTED_MESSAGE in self.log.read_text(errors="replace")
 
@@ -148,6 +158,15 @@ class LocalOperator:
                     f"ansible-operator ({self.install}) did not start within {timeout} s:\n{self.tail()}"
                 )
             time.sleep(0.2)
+
+    def last_error(self) -> str:
+        """The message and error of ansible-operator's last error record (its log is JSON lines)."""
+        for line in reversed(self.log.read_text(errors="replace").splitlines() if self.log.exists() else []):
+            with contextlib.suppress(ValueError):
+                record = json.loads(line)
+                if isinstance(record, dict) and record.get("level") == "error":
+                    return f"{record.get('msg', '').rstrip('.')}: {record.get('error', '')}"
+        return self.tail(5)
 
     def metrics(self) -> str:
         with urllib.request.urlopen(self.metrics_url, timeout=10) as response:
@@ -190,7 +209,7 @@ def serve(kubeconfig: Path, workdir: Path, namespace: str, installs: tuple[str, 
     try:
         for install in installs:
             operator = LocalOperator(
-                install, kubeconfig, workdir / install, namespace if install == "default" else None, on_bridge
+                install, kubeconfig, workdir / install, namespace if install == "default" else None, on_bridge=on_bridge
             )
             operators.append(operator)
             operator.wait_started()
