@@ -58,10 +58,18 @@ def manifest(name: str) -> str:
     return f"apiVersion: redis.kun/v1beta1\nkind: RedisCluster\nmetadata:\n  name: {name}\nspec:\n  size: 3\n"
 
 
-def is_healthy(kube: Kube, namespace: str, name: str) -> bool:
-    cluster = kube.rediscluster(namespace, name)
-    status = cluster.get("status") or {}
-    return status.get("status") == "Healthy" and status.get("observedGeneration") == cluster["metadata"]["generation"]
+def wait_healthy(kube: Kube, operator: Operator, namespace: str, names: list[str], interval: float) -> None:
+    """Until every named RedisCluster's status says Healthy for its generation; raises if the operator exits."""
+
+    def healthy(name: str) -> bool:
+        cluster = kube.rediscluster(namespace, name)
+        status, generation = cluster.get("status") or {}, cluster["metadata"]["generation"]
+        return status.get("status") == "Healthy" and status.get("observedGeneration") == generation
+
+    def all_healthy() -> bool:
+        return bool(alive(operator)) and all(healthy(name) for name in names)
+
+    wait_for(all_healthy, HEALTHY_TIMEOUT * len(names), f"{', '.join(names)} Healthy", interval)
 
 
 def reconcile_period() -> float:
@@ -70,13 +78,13 @@ def reconcile_period() -> float:
     return sum(float(n) * units[unit] for n, unit in re.findall(r"([\d.]+)(ms|h|m|s)", WATCH["reconcilePeriod"]))
 
 
-def apply_to_healthy(kube: Kube, namespace: str, runs: int) -> list[float]:
+def apply_to_healthy(kube: Kube, operator: Operator, namespace: str, runs: int) -> list[float]:
     seconds = []
     for run in range(runs):
         name = f"apply-{run}"
         started = time.monotonic()
         apply_manifest(kube, manifest(name), namespace)
-        wait_for(lambda name=name: is_healthy(kube, namespace, name), HEALTHY_TIMEOUT, f"{name} Healthy", 0.1)
+        wait_healthy(kube, operator, namespace, [name], 0.1)
         seconds.append(time.monotonic() - started)
         delete_cluster(kube, namespace, name)
     return seconds
@@ -208,12 +216,7 @@ def operator_memory(kube: Kube, namespace: str, operator: Operator, clusters: in
     names = [f"mem-{n}" for n in range(clusters)]
     for name in names:
         apply_manifest(kube, manifest(name), namespace)
-    wait_for(
-        lambda: all(is_healthy(kube, namespace, name) for name in names),
-        HEALTHY_TIMEOUT * 2,
-        f"{clusters} RedisClusters Healthy",
-        1.0,
-    )
+    wait_healthy(kube, operator, namespace, names, 1.0)
     own, total = [], []
     deadline = time.monotonic() + 2 * reconcile_period()
     while time.monotonic() < deadline:
@@ -260,7 +263,7 @@ def main() -> int:
     operator = Operator(kube, Path(tempfile.mkdtemp(prefix="bench-operator-")), watch_namespace=namespace)
     try:
         if args.runs:
-            applied = apply_to_healthy(kube, namespace, args.runs)
+            applied = apply_to_healthy(kube, operator, namespace, args.runs)
             print(
                 f"apply-to-Healthy, size 3 ({args.runs} runs): median {statistics.median(applied):.1f} s, "
                 f"max {max(applied):.1f} s",
@@ -269,7 +272,7 @@ def main() -> int:
 
         if args.noop_runs:
             apply_manifest(kube, manifest("noop"), namespace)
-            wait_for(lambda: is_healthy(kube, namespace, "noop"), HEALTHY_TIMEOUT, "noop Healthy", 0.5)
+            wait_healthy(kube, operator, namespace, ["noop"], 0.5)
             print_noop(noop_reconciles(operator, namespace, "noop", args.noop_runs))
             delete_cluster(kube, namespace, "noop")
 

@@ -19,14 +19,14 @@ def free_port() -> int:
 
 def test_a_busy_api_port_names_the_port_its_holder_and_the_variable_to_change(tmp_path):
     with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
+        holder.bind(("0.0.0.0", 0))  # every address, the bridge's too, where the API server listens
         holder.listen()
         busy = holder.getsockname()[1]
         sandbox = Sandbox(tmp_path, api_port=busy, etcd_client_port=free_port(), etcd_peer_port=free_port())
         with pytest.raises(SandboxError) as failure:
             preflight.check(sandbox)
     message = str(failure.value)
-    assert f"port {busy} on 127.0.0.1" in message
+    assert f"port {busy} on {config.GATEWAY_IP}" in message
     assert f"(pid {os.getpid()})" in message
     assert "SANDBOX_API_PORT" in message
     assert "\n" not in message

@@ -144,11 +144,11 @@ def test_a_busy_port_fails_in_one_line_and_starts_nothing(sandbox, up_again_afte
 
 def test_a_component_that_dies_while_starting_is_named_and_nothing_is_left(sandbox, up_again_afterwards):
     controlplane.down(sandbox.state_dir)
-    # The API server cannot listen where etcd already does.
-    result = sandbox_cli(sandbox, "up", SANDBOX_API_PORT=str(sandbox.etcd_peer_port))
+    # etcd cannot listen to its peers where it already listens to its clients (preflight finds both ports free).
+    result = sandbox_cli(sandbox, "up", SANDBOX_ETCD_PEER_PORT=str(sandbox.etcd_client_port))
     assert result.returncode == 1
     failure = result.stderr.splitlines()[-1]
-    assert failure.startswith("sandbox: kube-apiserver exited while waiting for the API server to be ready: ")
+    assert failure.startswith("sandbox: etcd exited while waiting for ")
     assert "address already in use" in failure
     assert_nothing_left(sandbox)
 
