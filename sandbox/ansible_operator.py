@@ -111,8 +111,10 @@ class LocalOperator:
         _ensure_namespace(kubeconfig, self.namespace)
         self.host = BridgeHost.create() if on_bridge else MachineHost()
         pod_name = f"{self.manager.deployment}-{self.host.name}"  # the reportingInstance of its Events
+        # Not the caller's K8S_AUTH_* (a test session's admin kubeconfig): in a pod the runs get only the proxy's.
+        inherited = {key: value for key, value in os.environ.items() if not key.startswith("K8S_AUTH_")}
         env = {
-            **os.environ,
+            **inherited,
             **self.manager.environment(self.namespace, pod_name),
             "KUBECONFIG": str(kubeconfig),
             "ANSIBLE_CONFIG": str(config.REPO_ROOT / "ansible.cfg"),
