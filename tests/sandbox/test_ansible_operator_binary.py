@@ -1,5 +1,5 @@
 """bin/ansible-operator is the runtime of the operator image: the version its Dockerfile's base image names, built
-with upstream's version stamps."""
+with upstream's version stamps (a binary built without them says "unknown")."""
 
 import re
 import subprocess
@@ -18,4 +18,3 @@ def test_the_binary_is_the_version_of_the_image_base():
         [str(config.BIN_DIR / "ansible-operator"), "version"], capture_output=True, text=True, check=True
     ).stdout
     assert f'ansible-operator version: "{version}"' in printed
-    assert 'commit: "292a56a4877c8093037c0533f3ef3c7a6bbd78e2"' in printed
