@@ -17,6 +17,7 @@ BIN_DIR = REPO_ROOT / "bin"
 
 NODE_COUNT = 3
 BRIDGE = "kun0"
+BRIDGE_MAC = "02:6b:75:6e:00:01"  # locally administered ("kun")
 NETNS_PREFIX = "kun-"  # the kubelet names each pod's network namespace kun-<something>
 VETH_PREFIX = "kv"  # and the host end of each pod's veth pair kv<something>
 POD_NETWORK = IPv4Network("10.244.0.0/16")

@@ -19,7 +19,10 @@ NETNS_DIR = Path("/run/netns")  # where `ip netns` pins named network namespaces
 def setup() -> None:
     """Create the bridge with the gateway and node addresses, or complete one that is partly there."""
     if not _link_exists(config.BRIDGE):
-        _ip("link", "add", config.BRIDGE, "type", "bridge")
+        # A bridge without an address of its own takes the lowest of its ports' and changes it as veths come and go;
+        # every namespace's ARP entry for the gateway (where the API server listens) is then stale for a moment, long
+        # enough for an operator to miss its leader-election renewals. A fixed address never changes.
+        _ip("link", "add", config.BRIDGE, "address", config.BRIDGE_MAC, "type", "bridge")
     present = {address["local"] for address in _ip_json("addr", "show", "dev", config.BRIDGE)[0]["addr_info"]}
     for address in (config.GATEWAY_IP, *config.NODE_IPS):
         if str(address) not in present:

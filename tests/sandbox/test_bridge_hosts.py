@@ -54,3 +54,14 @@ def test_two_hosts_bind_one_port_reach_the_api_and_see_their_own_directory(sandb
             host.remove()
     netns = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=True).stdout
     assert all(host.netns not in netns for host in hosts)
+
+
+def test_the_bridge_keeps_one_address_as_hosts_come_and_go(sandbox_kubeconfig):
+    """Else it takes its lowest port's address, and every namespace's ARP entry for the gateway goes stale."""
+    bridge = Path("/sys/class/net", config.BRIDGE)
+    host = BridgeHost.create()
+    try:
+        assert (bridge / "address").read_text().strip() == config.BRIDGE_MAC
+    finally:
+        host.remove()
+    assert (bridge / "address").read_text().strip() == config.BRIDGE_MAC
