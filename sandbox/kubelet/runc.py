@@ -55,7 +55,7 @@ def enter(spec: dict) -> None:
     hostname = spec["hostname"].encode()
     check(libc.sethostname(hostname, len(hostname)), "sethostname")
     # Open every source before mounting anything: a volume mounted over a directory that holds the sandbox's state
-    # (say at /work when the state is in /work/main/.sandbox) would hide the sources of the later mounts.
+    # (say at /srv when the state is in /srv/checkout/.sandbox) would hide the sources of the later mounts.
     sources = [(os.open(source, os.O_PATH), target, read_only) for source, target, read_only in spec["mounts"]]
     for fd, target, read_only in sources:
         ensure_target(stat.S_ISDIR(os.fstat(fd).st_mode), target)

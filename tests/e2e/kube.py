@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from kubernetes import client, config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = Path("/work/shared/examples")
+EXAMPLES = REPO_ROOT.parent / "shared" / "examples"  # the reference manifests, beside the repository
 GROUP, VERSION, PLURAL = "redis.kun", "v1beta1", "redisclusters"
 INSTANCE = "app.kubernetes.io/instance=test"  # the label selector of every object of the RedisCluster `test`
 
