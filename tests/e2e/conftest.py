@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.ansible_operator import LocalOperator
+from sandbox.config import Sandbox
 from tests.e2e.kube import REPO_ROOT, Kube
 from tests.e2e.redis_view import ClusterView
 
@@ -121,4 +122,8 @@ def diagnostics(kube: Kube, namespace: str) -> str:
                 parts.append(f"--- {member.name}: {error}")
     for operator in Operator.running:
         parts.append(f"--- operator log {operator.log}\n{operator.tail()}")
+    kubelet_log = Sandbox.from_env().log_file("kubelet")
+    if kubelet_log.exists():  # what the sandbox's kubelet did with this namespace's pods, and what failed there
+        lines = [line for line in kubelet_log.read_text().splitlines() if namespace in line or "ERROR" in line]
+        parts.append(f"--- kubelet log {kubelet_log} (this namespace and errors)\n" + "\n".join(lines[-60:]))
     return "\n".join(parts)

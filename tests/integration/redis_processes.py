@@ -18,10 +18,22 @@ T = TypeVar("T")
 LOOPBACK = "127.0.0.1"
 
 
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
+    """A loopback port free now and never handed out before in this session.
+
+    The kernel may give the same ephemeral port to two probes in a row once the first is closed; a node and a
+    Sentinel sharing one would leave the Sentinel unable to bind while the node answers its PING.
+    """
+    while True:
+        with socket.socket() as probe:
+            probe.bind((LOOPBACK, 0))
+            port = probe.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def wait_for(check: Callable[[], T], timeout: float = 30.0, interval: float = 0.2, what: str = "condition") -> T:
@@ -73,8 +85,16 @@ class RedisProcess:
         self.write_config(extra_config)
         command = ["redis-sentinel" if self.sentinel else "redis-server", str(self.config_file)]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(lambda: self.client().ping(), timeout=15, interval=0.05, what=f"{self.name} to answer")
+        wait_for(self._answers, timeout=15, interval=0.05, what=f"{self.name} to answer")
         return self
+
+    def _answers(self) -> bool:
+        """True once our process answers on the port; a process that exited (the port taken) fails at once."""
+        if self.process.poll() is not None:
+            log = self.dir / "log"
+            tail = log.read_text().splitlines()[-3:] if log.exists() else []
+            raise AssertionError(f"{self.name} exited with {self.process.returncode}: {tail}")
+        return self.client().info("server")["process_id"] == self.process.pid
 
     def client(self) -> redis.Redis:
         password = None if self.sentinel else self.password
