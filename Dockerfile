@@ -17,10 +17,11 @@ COPY requirements.yml ${HOME}/requirements.yml
 RUN ansible-galaxy collection install -r ${HOME}/requirements.yml \
  && chmod -R ug+rwx ${HOME}/.ansible
 
-# ansible-runner does not run from ${HOME}, so name the configuration (it points at plugins/ relative to itself).
+# ansible-runner does not run from ${HOME}, so name the configuration (it finds collections/ and roles/ relative to
+# itself).
 ENV ANSIBLE_CONFIG=${HOME}/ansible.cfg
 COPY ansible.cfg ${HOME}/ansible.cfg
 COPY watches.yaml ${HOME}/watches.yaml
 COPY playbooks/ ${HOME}/playbooks/
 COPY roles/ ${HOME}/roles/
-COPY plugins/ ${HOME}/plugins/
+COPY collections/ansible_collections/kun/ ${HOME}/collections/ansible_collections/kun/

@@ -4,7 +4,7 @@ VENV := .venv/bin
 export PATH := $(CURDIR)/bin:$(CURDIR)/$(VENV):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: deps sandbox sandbox-down run test lint unit integration e2e chaos soak bench deploy undeploy undeploy-crd
+.PHONY: deps sandbox sandbox-down run test lint collection unit integration e2e chaos soak bench deploy undeploy undeploy-crd
 
 deps:  ## install OS packages, the Python environment and the sandbox binaries (idempotent)
 	@scripts/install-deps
@@ -24,7 +24,7 @@ test: deps  ## every linter and every test suite: what CI runs
 lint: deps
 	@scripts/test lint
 
-unit integration e2e chaos soak: deps
+collection unit integration e2e chaos soak: deps
 	@scripts/test $@
 
 bench: deps  ## print the benchmark figures (medians of repeated runs)

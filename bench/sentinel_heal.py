@@ -25,7 +25,7 @@ PLAYBOOK = """\
   gather_facts: false
   tasks:
     - name: Heal
-      redis_sentinel_heal: "{{ heal_args }}"
+      kun.redis.redis_sentinel_heal: "{{ heal_args }}"
       register: topology
       failed_when: topology.changed or not topology.healthy
 """

@@ -10,16 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import ansible.module_utils
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-# Modules import their shared code as `ansible.module_utils.<name>`, Ansible's convention for a module_utils folder
-# named in ansible.cfg; make the same imports work when tests call module code in-process.
-_module_utils = str(REPO_ROOT / "plugins" / "module_utils")
-if _module_utils not in ansible.module_utils.__path__:
-    ansible.module_utils.__path__.append(_module_utils)
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible_collections.kun.redis.plugins.filter.rediscluster_objects import outdated
 
-from plugins.filter.rediscluster_objects import outdated
 from tests.e2e.kube import EXAMPLES, REPO_ROOT
 
 pytestmark = pytest.mark.e2e

@@ -7,28 +7,16 @@ prints its result before exiting; both exit_json and fail_json end in SystemExit
 from __future__ import annotations
 
 import contextlib
-import importlib.util
+import importlib
 import io
 import json
-from pathlib import Path
 
-import ansible.module_utils
 from ansible.module_utils import basic
-
-PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
-MODULES = PLUGINS / "modules"
-
-# Modules import their shared code as ansible.module_utils.<name> (Ansible's convention for the module_utils folder
-# named in ansible.cfg); the same imports must work here, under pytest or not (the benchmark).
-if str(PLUGINS / "module_utils") not in ansible.module_utils.__path__:
-    ansible.module_utils.__path__.append(str(PLUGINS / "module_utils"))
 
 
 def run_module(name: str, args: dict, *, check_mode: bool = False) -> dict:
-    """The module's result dict; `failed` is true when it called fail_json."""
-    spec = importlib.util.spec_from_file_location(f"_module_{name}", MODULES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    """The result dict of kun.redis.<name>; `failed` is true when it called fail_json."""
+    module = importlib.import_module(f"ansible_collections.kun.redis.plugins.modules.{name}")
     payload = {"ANSIBLE_MODULE_ARGS": {**args, "_ansible_check_mode": check_mode}}
     basic._ANSIBLE_ARGS = json.dumps(payload).encode()
     basic._ANSIBLE_PROFILE = "legacy"

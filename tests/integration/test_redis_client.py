@@ -7,7 +7,7 @@ import socket
 import threading
 
 import pytest
-from ansible.module_utils.redis_client import (
+from ansible_collections.kun.redis.plugins.module_utils.redis.client import (
     ConnectionSettings,
     ProtocolError,
     ReplyError,
@@ -15,7 +15,7 @@ from ansible.module_utils.redis_client import (
     parse_info,
     reply_dict,
 )
-from ansible.module_utils.redis_snapshot import Endpoint
+from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import Endpoint
 
 from tests.integration.conftest import PASSWORD
 

@@ -14,13 +14,12 @@ from tests.integration.playbook_runner import REPO_ROOT, run_playbook
 pytestmark = pytest.mark.integration
 
 PLAYBOOK = f"""\
-- name: The role's pod labelling, as tasks/main.yml imports it, with no master named
+- name: The role's pod labelling, as tasks/main.yml imports it (unconditionally), with no master named
   hosts: localhost
   gather_facts: false
   tasks:
     - name: Label the Redis pods with their role
       ansible.builtin.import_tasks: {REPO_ROOT}/roles/rediscluster/tasks/role_labels.yml
-      when: rediscluster_topology.master | default(none) is not none
 """
 
 

@@ -3,7 +3,7 @@ a client certificate from embedded data, and a clear error when the server's cer
 
 import pytest
 import yaml
-from ansible.module_utils.kube_client import KubeApiError, connect, object_path
+from ansible_collections.kun.redis.plugins.module_utils.kube.client import KubeApiError, connect, object_path
 
 pytestmark = pytest.mark.sandbox
 

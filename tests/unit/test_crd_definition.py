@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible.module_utils.redis_config_plan import REFUSED_KEYS, canonical_key
+from ansible_collections.kun.redis.plugins.module_utils.config.plan import REFUSED_KEYS, canonical_key
 
 pytestmark = pytest.mark.unit
 

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible_collections.kun.redis.plugins.filter.rediscluster_spec import FilterModule, custom_settings, merged_spec
 from hypothesis import given
 from hypothesis import strategies as st
-
-from plugins.filter.rediscluster_spec import FilterModule, custom_settings, merged_spec
 
 pytestmark = pytest.mark.unit
 

@@ -1,0 +1,113 @@
+"""rediscluster_observe: which pods are members, in what order, with what the status and the rollout need; and the
+module's documentation matches its options."""
+
+from __future__ import annotations
+
+import yaml
+from ansible_collections.kun.redis.plugins.module_utils.rediscluster.members import claims, cluster_members, hosts
+from ansible_collections.kun.redis.plugins.modules import rediscluster_observe
+from hypothesis import given
+from hypothesis import strategies as st
+
+REDIS = {"name": "redis-cluster-test", "domain": "redis-cluster-test.ns.svc.cluster.local", "replicas": 3}
+SENTINEL = {"name": "redis-sentinel-test", "domain": "redis-sentinel-headless-test.ns.svc.cluster.local", "replicas": 3}
+ROLE = "redis.kun/role"
+
+
+def pod(name: str, ip: str | None = "10.244.1.2", ready: bool = True, deleting: bool = False, **labels) -> dict:
+    metadata = {"name": name, "labels": labels}
+    if deleting:
+        metadata["deletionTimestamp"] = "2026-11-22T06:00:00Z"
+    status = {"conditions": [{"type": "Ready", "status": str(ready)}]}
+    if ip:
+        status["podIP"] = ip
+    return {"metadata": metadata, "status": status}
+
+
+def test_members_are_the_running_pods_within_the_spec_in_ordinal_order():
+    pods = [
+        pod("redis-cluster-test-2", "10.0.0.2"),
+        pod("redis-cluster-test-0", "10.0.0.0", **{ROLE: "master", "controller-revision-hash": "r1"}),
+        pod("redis-cluster-test-1", None),  # scheduled, no IP yet
+        pod("redis-cluster-test-3", "10.0.0.3"),  # beyond the spec: being scaled away
+        pod("redis-sentinel-test-0", "10.0.1.0", ready=False),
+        pod("redis-sentinel-test-1", "10.0.1.1", deleting=True),
+    ]
+    members = cluster_members(pods, REDIS, SENTINEL, ROLE)
+    domain = REDIS["domain"]
+    assert members["redis"] == [
+        {"address": "10.0.0.0", "port": 6379, "hostname": f"redis-cluster-test-0.{domain}"},
+        {"address": "10.0.0.2", "port": 6379, "hostname": f"redis-cluster-test-2.{domain}"},
+    ]
+    assert members["redis_pods"][0] == {
+        "name": "redis-cluster-test-0",
+        "hostname": "redis-cluster-test-0.redis-cluster-test.ns.svc.cluster.local",
+        "address": "10.0.0.0",
+        "ready": True,
+        "role": "master",
+        "revision": "r1",
+    }
+    assert (members["redis_pods"][1]["role"], members["redis_pods"][1]["revision"]) == ("", "")
+    assert members["sentinels"] == [
+        {
+            "address": "10.0.1.0",
+            "port": 26379,
+            "hostname": "redis-sentinel-test-0.redis-sentinel-headless-test.ns.svc.cluster.local",
+        }
+    ]
+    assert [p["ready"] for p in members["sentinel_pods"]] == [False]
+    # Counts include every pod of the StatefulSet: pending, beyond the spec, being deleted.
+    assert (members["redis_pod_count"], members["sentinel_pod_count"]) == (4, 2)
+
+
+def test_a_cluster_without_sentinels_has_no_sentinel_members_but_counts_leftover_pods():
+    members = cluster_members([pod("redis-sentinel-test-0")], REDIS | {"replicas": 1}, SENTINEL | {"replicas": 0}, ROLE)
+    assert (members["sentinels"], members["sentinel_pods"], members["sentinel_pod_count"]) == ([], [], 1)
+
+
+def test_pods_of_another_cluster_whose_name_extends_this_one_do_not_count():
+    members = cluster_members([pod("redis-cluster-test-x-0"), pod("redis-cluster-testing-1")], REDIS, SENTINEL, ROLE)
+    assert (members["redis"], members["redis_pod_count"]) == ([], 0)
+
+
+@given(st.sets(st.integers(0, 6)), st.integers(0, 6))
+def test_members_are_exactly_the_running_ordinals_below_the_size(ordinals, size):
+    pods = [pod(f"redis-cluster-test-{n}", f"10.0.0.{n}") for n in ordinals]
+    members = cluster_members(pods, REDIS | {"replicas": size}, SENTINEL, ROLE)
+    assert [m["address"] for m in members["redis"]] == [f"10.0.0.{n}" for n in sorted(ordinals) if n < size]
+    assert members["redis_pod_count"] == len(ordinals)
+
+
+def test_hosts_are_the_fqdns_of_the_wanted_ordinals():
+    assert hosts(REDIS | {"replicas": 2}) == [
+        "redis-cluster-test-0.redis-cluster-test.ns.svc.cluster.local",
+        "redis-cluster-test-1.redis-cluster-test.ns.svc.cluster.local",
+    ]
+
+
+def test_return_documents_every_key():
+    module = rediscluster_observe
+    assert set(yaml.safe_load(module.RETURN)) == {
+        "redis",
+        "sentinels",
+        "redis_pods",
+        "sentinel_pods",
+        "redis_pod_count",
+        "sentinel_pod_count",
+        "redis_claims",
+        "objects",
+    }
+    (example,) = yaml.safe_load(module.EXAMPLES)
+    assert example["kun.redis.rediscluster_observe"]["redis"]["replicas"] == 3
+
+
+def test_claims_come_by_name_with_their_owner_references():
+    owner = {"kind": "RedisCluster", "name": "test", "uid": "u1"}
+    pvcs = [
+        {"metadata": {"name": "redis-data-redis-cluster-test-1", "ownerReferences": [owner]}},
+        {"metadata": {"name": "redis-data-redis-cluster-test-0"}},
+    ]
+    assert claims(pvcs) == [
+        {"name": "redis-data-redis-cluster-test-0", "owner_references": []},
+        {"name": "redis-data-redis-cluster-test-1", "owner_references": [owner]},
+    ]
