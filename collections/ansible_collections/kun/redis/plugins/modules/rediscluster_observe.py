@@ -101,14 +101,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-redis:
+redis_endpoints:
   description: The running Redis pods within the spec, as the Redis modules take their I(nodes).
   returned: always
   type: list
   elements: dict
   sample:
     - {address: 10.244.1.2, port: 6379, hostname: redis-cluster-test-0.redis-cluster-test.default.svc.cluster.local}
-sentinels:
+sentinel_endpoints:
   description: The running Sentinel pods within the spec, as the Redis modules take their I(sentinels).
   returned: always
   type: list
@@ -146,7 +146,7 @@ redis_claims:
   sample:
     - name: redis-data-redis-cluster-test-0
       owner_references: [{apiVersion: redis.kun/v1beta1, kind: RedisCluster, name: test, uid: 5b1c...}]
-objects:
+live_objects:
   description:
     - The cluster's objects of the kinds in I(objects), each with its C(apiVersion) and C(kind), without
       C(metadata.managedFields).
@@ -226,7 +226,7 @@ def main() -> None:
             f"{error_message(error)}"
         )
     members = cluster_members(pods.get("items") or [], params["redis"], params["sentinel"], params["role_label"])
-    module.exit_json(changed=False, redis_claims=claims(pvcs.get("items") or []), objects=objects, **members)
+    module.exit_json(changed=False, redis_claims=claims(pvcs.get("items") or []), live_objects=objects, **members)
 
 
 if __name__ == "__main__":

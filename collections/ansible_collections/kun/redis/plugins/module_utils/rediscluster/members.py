@@ -63,15 +63,15 @@ def hosts(statefulset: Mapping) -> list[str]:
 
 
 def cluster_members(pods: Sequence[Mapping], redis_set: Mapping, sentinel_set: Mapping, role_label: str) -> dict:
-    """`redis` and `sentinels` (the modules' node lists), `redis_pods` and `sentinel_pods` (name, hostname, address,
-    ready, role, revision) and the pod counts of each StatefulSet, from the cluster's pods. Each StatefulSet is given
-    by its `name`, the `domain` of its headless Service and the `replicas` the spec wants."""
+    """`redis_endpoints` and `sentinel_endpoints` (the Redis modules' node lists), `redis_pods` and `sentinel_pods`
+    (name, hostname, address, ready, role, revision) and the pod counts of each StatefulSet, from the cluster's pods.
+    Each StatefulSet is given by its `name`, the `domain` of its headless Service and the `replicas` the spec wants."""
     by_name = {pod["metadata"]["name"]: pod for pod in pods}
     redis = _group(by_name, hosts(redis_set), REDIS_PORT, role_label)
     sentinels = _group(by_name, hosts(sentinel_set), SENTINEL_PORT, role_label)
     return {
-        "redis": redis["members"],
-        "sentinels": sentinels["members"],
+        "redis_endpoints": redis["members"],
+        "sentinel_endpoints": sentinels["members"],
         "redis_pods": redis["pods"],
         "sentinel_pods": sentinels["pods"],
         "redis_pod_count": _count(by_name, redis_set["name"]),

@@ -35,7 +35,7 @@ def test_members_are_the_running_pods_within_the_spec_in_ordinal_order():
     ]
     members = cluster_members(pods, REDIS, SENTINEL, ROLE)
     domain = REDIS["domain"]
-    assert members["redis"] == [
+    assert members["redis_endpoints"] == [
         {"address": "10.0.0.0", "port": 6379, "hostname": f"redis-cluster-test-0.{domain}"},
         {"address": "10.0.0.2", "port": 6379, "hostname": f"redis-cluster-test-2.{domain}"},
     ]
@@ -48,7 +48,7 @@ def test_members_are_the_running_pods_within_the_spec_in_ordinal_order():
         "revision": "r1",
     }
     assert (members["redis_pods"][1]["role"], members["redis_pods"][1]["revision"]) == ("", "")
-    assert members["sentinels"] == [
+    assert members["sentinel_endpoints"] == [
         {
             "address": "10.0.1.0",
             "port": 26379,
@@ -62,19 +62,19 @@ def test_members_are_the_running_pods_within_the_spec_in_ordinal_order():
 
 def test_a_cluster_without_sentinels_has_no_sentinel_members_but_counts_leftover_pods():
     members = cluster_members([pod("redis-sentinel-test-0")], REDIS | {"replicas": 1}, SENTINEL | {"replicas": 0}, ROLE)
-    assert (members["sentinels"], members["sentinel_pods"], members["sentinel_pod_count"]) == ([], [], 1)
+    assert (members["sentinel_endpoints"], members["sentinel_pods"], members["sentinel_pod_count"]) == ([], [], 1)
 
 
 def test_pods_of_another_cluster_whose_name_extends_this_one_do_not_count():
     members = cluster_members([pod("redis-cluster-test-x-0"), pod("redis-cluster-testing-1")], REDIS, SENTINEL, ROLE)
-    assert (members["redis"], members["redis_pod_count"]) == ([], 0)
+    assert (members["redis_endpoints"], members["redis_pod_count"]) == ([], 0)
 
 
 @given(st.sets(st.integers(0, 6)), st.integers(0, 6))
 def test_members_are_exactly_the_running_ordinals_below_the_size(ordinals, size):
     pods = [pod(f"redis-cluster-test-{n}", f"10.0.0.{n}") for n in ordinals]
     members = cluster_members(pods, REDIS | {"replicas": size}, SENTINEL, ROLE)
-    assert [m["address"] for m in members["redis"]] == [f"10.0.0.{n}" for n in sorted(ordinals) if n < size]
+    assert [m["address"] for m in members["redis_endpoints"]] == [f"10.0.0.{n}" for n in sorted(ordinals) if n < size]
     assert members["redis_pod_count"] == len(ordinals)
 
 
@@ -88,14 +88,14 @@ def test_hosts_are_the_fqdns_of_the_wanted_ordinals():
 def test_return_documents_every_key():
     module = rediscluster_observe
     assert set(yaml.safe_load(module.RETURN)) == {
-        "redis",
-        "sentinels",
+        "redis_endpoints",
+        "sentinel_endpoints",
         "redis_pods",
         "sentinel_pods",
         "redis_pod_count",
         "sentinel_pod_count",
         "redis_claims",
-        "objects",
+        "live_objects",
     }
     (example,) = yaml.safe_load(module.EXAMPLES)
     assert example["kun.redis.rediscluster_observe"]["redis"]["replicas"] == 3
