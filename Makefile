@@ -4,7 +4,11 @@ VENV := .venv/bin
 export PATH := $(CURDIR)/bin:$(CURDIR)/$(VENV):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: deps sandbox sandbox-down run test lint collection unit integration e2e chaos soak bench deploy undeploy undeploy-crd
+.PHONY: help deps sandbox sandbox-down run test lint collection unit integration e2e chaos soak bench deploy undeploy undeploy-crd
+.DEFAULT_GOAL := help
+
+help:  ## list the targets with what each does (the default goal)
+	@awk -F ':.*## ' '/^[a-zA-Z0-9_-]+:.*## / { gsub(/\$$\$$/, "$$", $$2); printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 deps:  ## install OS packages, the Python environment and the sandbox binaries (idempotent)
 	@scripts/install-deps
@@ -21,11 +25,26 @@ run:  ## run the operator: on $$KUBECONFIG when set, else on the sandbox (instal
 test: deps  ## every linter and every test suite: what CI runs
 	@scripts/test
 
-lint: deps
+lint: deps  ## ruff (check and format), yamllint and ansible-lint
 	@scripts/test lint
 
-collection unit integration e2e chaos soak: deps
-	@scripts/test $@
+collection: deps  ## ansible-test sanity and unit tests of the kun.redis collection, from the collection's directory
+	@scripts/test collection
+
+unit: deps  ## pytest: the unit suite (pure logic, no processes)
+	@scripts/test unit
+
+integration: deps  ## pytest: the modules against real redis-server and redis-sentinel processes
+	@scripts/test integration
+
+e2e: deps  ## pytest: the operator end to end on the sandbox (started when it is not running)
+	@scripts/test e2e
+
+chaos: deps  ## pytest: the quick chaos cases on the sandbox
+	@scripts/test chaos
+
+soak: deps  ## pytest: every chaos scenario (long; not part of make test)
+	@scripts/test soak
 
 bench: deps  ## print the benchmark figures (medians of repeated runs)
 	@scripts/bench
@@ -33,7 +52,7 @@ bench: deps  ## print the benchmark figures (medians of repeated runs)
 # INSTALL=default: the namespace-scoped operator; INSTALL=cluster-scoped: the cluster-wide one (both may coexist).
 INSTALL ?= default
 
-deploy:  ## install the CRD and the operator into the cluster of $$KUBECONFIG with kustomize
+deploy:  ## install the CRD and the operator into the cluster of $$KUBECONFIG with kustomize (INSTALL=cluster-scoped: the cluster-wide one)
 	kubectl apply --server-side -k config/$(INSTALL)
 
 undeploy:  ## remove the operator; the CRD and every RedisCluster stay (see undeploy-crd)
