@@ -1,8 +1,8 @@
 """rediscluster_status on a real API server: one status write per reconcile, none when nothing is new, Events counted.
 
-The module runs as the role runs it, through Ansible with this repository's ansible.cfg. Writes are counted with a
-watch on the RedisCluster: every write is one MODIFIED event, and a marker annotation written after the module has
-finished closes the count, so no test waits for a quiet period.
+The module (kun.redis.rediscluster_status) runs as the role runs it, through Ansible with this repository's
+ansible.cfg. Writes are counted with a watch on the RedisCluster: every write is one MODIFIED event, and a marker
+annotation written after the module has finished closes the count, so no test waits for a quiet period.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def run_status(kube: Kube, cluster: dict, *, check: bool = False, **options) -> 
         "--inventory=localhost,",
         "--connection=local",
         f"--extra-vars=ansible_python_interpreter={sys.executable}",
-        "--module-name=rediscluster_status",
+        "--module-name=kun.redis.rediscluster_status",
         f"--args={json.dumps(args)}",
         "--diff",
         *(["--check"] if check else []),

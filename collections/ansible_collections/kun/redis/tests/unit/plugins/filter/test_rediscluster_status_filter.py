@@ -1,12 +1,14 @@
-"""The filter that skips the status module when it would write nothing: it must say "due" whenever the module would
-write, and once the module has written, say "not due" for the same findings until the refresh interval passes."""
+"""The filters of tasks/status.yml: rediscluster_outcome hands the role's findings to the one decision (tested as a
+table in test_rediscluster_outcome.py), and rediscluster_status_due skips the status module when it would write
+nothing: "due" for any change against a status written by the module, "not due" for the same findings until the
+refresh interval passes."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from ansible_collections.kun.redis.plugins.filter.rediscluster_status import FilterModule, status_due
+from ansible_collections.kun.redis.plugins.filter.rediscluster_status import FilterModule, reconcile_outcome, status_due
 from ansible_collections.kun.redis.plugins.module_utils.rediscluster.conditions import REFRESH_SECONDS, next_status
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,13 +26,28 @@ FIELDS = {
 }
 
 
-def written(condition: dict | None = None, fields: dict | None = None, at=NOW) -> dict:
-    """The status the module writes for these findings (Healthy, FIELDS unless given) on an empty one."""
-    return next_status({}, condition or HEALTHY, FIELDS if fields is None else fields, at, REFRESH_SECONDS)
+def written(at=NOW) -> dict:
+    """The status the module writes for HEALTHY and FIELDS on an empty one, written out (docs/api.md)."""
+    stamp = at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    healthy = {**HEALTHY, "lastTransitionTime": stamp, "lastUpdateTime": stamp}
+    return {"status": "Healthy", "conditions": [healthy], **FIELDS}
 
 
-def test_the_filter_is_registered():
-    assert FilterModule().filters() == {"rediscluster_status_due": status_due}
+def test_the_filters_are_registered():
+    assert FilterModule().filters() == {
+        "rediscluster_outcome": reconcile_outcome,
+        "rediscluster_status_due": status_due,
+    }
+
+
+def test_the_written_status_above_is_what_the_module_writes():
+    assert next_status({}, HEALTHY, FIELDS, NOW, REFRESH_SECONDS) == written()
+
+
+def test_the_outcome_filter_decides_from_the_role_findings():
+    findings = {"spec": {"size": 1, "sentinel": {"replicas": 1}}, "failure": "Invalid spec: x"}
+    decided = reconcile_outcome(findings)
+    assert (decided["condition"]["type"], decided["events"][0]["reason"]) == ("Failed", "InvalidSpec")
 
 
 def test_a_status_that_already_says_it_all_is_not_due():
@@ -97,9 +114,7 @@ def test_after_the_module_writes_the_same_findings_are_due_only_at_the_refresh(h
     for step, (previous_condition, previous_fields) in enumerate(history):
         at = NOW - timedelta(seconds=10 * (len(history) - step))
         status = next_status(status, previous_condition, previous_fields, at, REFRESH_SECONDS) or status
-    due = status_due(status, condition, fields, NOW)
-    assert due == (next_status(status, condition, fields, NOW, REFRESH_SECONDS) is not None)
-    if due:
+    if status_due(status, condition, fields, NOW):
         status = next_status(status, condition, fields, NOW, REFRESH_SECONDS)
     refresh = datetime.fromisoformat(status["conditions"][0]["lastUpdateTime"]) + timedelta(seconds=REFRESH_SECONDS)
     assert not status_due(status, condition, fields, NOW)
