@@ -51,6 +51,11 @@ def render(manifest: Path, output: Path, namespace: str) -> list[dict]:
     return list(yaml.safe_load_all(output.read_text()))
 
 
+def test_the_seven_reference_manifests_are_there():
+    # The test below runs once per manifest found: without this one, a missing or empty folder would only skip it.
+    assert len(MANIFESTS) == 7, f"the reference manifests 0*.yaml in {EXAMPLES}: {MANIFESTS}"
+
+
 @pytest.mark.parametrize("manifest", MANIFESTS)
 def test_rendered_objects_pass_server_side_validation(kube, namespace, tmp_path, manifest):
     objects = render(EXAMPLES / manifest, tmp_path / "objects.yaml", namespace)
