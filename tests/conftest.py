@@ -31,7 +31,37 @@ def sandbox_kubeconfig() -> Path:
 _SUITE_ORDER = ("unit", "integration", "sandbox", "e2e", "chaos", "soak")
 
 
+# Each folder is a suite, and scripts/test selects a suite by its marker: a test marked for another suite than its
+# folder's would run (or be left out) where nobody looks for it. The chaos tests are e2e's, run on their own.
+_TESTS = Path(__file__).parent
+_FOLDER_SUITES = {
+    "unit": "unit",
+    "integration": "integration",
+    "sandbox": "sandbox",
+    "e2e": "e2e",
+    "e2e/chaos": "chaos",
+}
+
+
+def _folder_suite(item: pytest.Item) -> str | None:
+    """The suite of the folder an item's file is in (the deepest folder named in _FOLDER_SUITES)."""
+    if not item.path.is_relative_to(_TESTS):
+        return None
+    folder = f"{item.path.parent.relative_to(_TESTS).as_posix()}/"
+    matches = [prefix for prefix in _FOLDER_SUITES if folder.startswith(f"{prefix}/")]
+    return _FOLDER_SUITES[max(matches, key=len)] if matches else None
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    misplaced = []
+    for item in items:
+        suites = {mark.name for mark in item.iter_markers()} & set(_FOLDER_SUITES.values())
+        folder_suite = _folder_suite(item)
+        if folder_suite and suites != {folder_suite}:
+            misplaced.append(f"{item.nodeid}: marked {sorted(suites)}, but its folder is the {folder_suite} suite")
+    if misplaced:
+        raise pytest.UsageError("tests marked for another suite than their folder's:\n" + "\n".join(misplaced))
+
     def rank(item: pytest.Item) -> int:
         marks = {mark.name for mark in item.iter_markers()}
         return next((index for index, suite in enumerate(_SUITE_ORDER) if suite in marks), len(_SUITE_ORDER))
