@@ -15,7 +15,7 @@ from ansible_collections.kun.redis.plugins.module_utils.redis.client import (
     parse_info,
     reply_dict,
 )
-from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import Endpoint
+from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
 
 from tests.integration.conftest import PASSWORD
 

@@ -18,7 +18,7 @@ from ansible_collections.kun.redis.plugins.module_utils.redis.client import (
     parse_info,
     reply_dict,
 )
-from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import Endpoint
+from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
 
 # Redis 7 sets several keys in one atomic CONFIG SET; older versions take one key per call.
 ATOMIC_CONFIG_SET = 7

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ansible_collections.kun.redis.plugins.module_utils.redis.client import ConnectionSettings
-from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import Endpoint
+from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
 
 REDIS_PORT = 6379
 SENTINEL_PORT = 26379

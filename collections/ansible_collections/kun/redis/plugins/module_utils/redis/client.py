@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import Endpoint
+from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
 
 
 @dataclass(frozen=True)

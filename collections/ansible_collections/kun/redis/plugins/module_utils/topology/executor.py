@@ -17,6 +17,7 @@ from ansible_collections.kun.redis.plugins.module_utils.redis.client import (
     describe_error,
     reply_dict,
 )
+from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
 from ansible_collections.kun.redis.plugins.module_utils.topology.planner import (
     ANNOUNCE,
     PROMOTE,
@@ -28,7 +29,6 @@ from ansible_collections.kun.redis.plugins.module_utils.topology.planner import 
     SET_MASTERAUTH,
     Action,
 )
-from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import Endpoint
 
 POLL_INTERVAL = 0.1
 

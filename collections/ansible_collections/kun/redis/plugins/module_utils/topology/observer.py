@@ -17,9 +17,9 @@ from ansible_collections.kun.redis.plugins.module_utils.redis.client import (
     parse_info,
     reply_dict,
 )
+from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
 from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import (
     NO_REPLID,
-    Endpoint,
     KnownPeer,
     RedisNodeView,
     ReplicaLink,

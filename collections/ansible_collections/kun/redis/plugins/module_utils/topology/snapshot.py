@@ -10,25 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
+
 # A replication id of all zeros means "no previous history" (INFO replication master_replid2).
 NO_REPLID = "0" * 40
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """Where a process listens, and the stable hostname it may be announced by."""
-
-    address: str
-    port: int
-    hostname: str | None = None
-
-    @property
-    def name(self) -> str:
-        return f"{self.address}:{self.port}"
-
-    def answers_to(self, host: str, port: int) -> bool:
-        """True when (host, port) as Redis or Sentinel reports it designates this endpoint."""
-        return port == self.port and host in (self.address, self.hostname)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
 from ansible_collections.kun.redis.plugins.module_utils.topology.planner import Desired
 from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import (
     NO_REPLID,
-    Endpoint,
     KnownPeer,
     RedisNodeView,
     SentinelSettings,

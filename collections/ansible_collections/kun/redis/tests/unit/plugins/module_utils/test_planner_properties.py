@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
 from ansible_collections.kun.redis.plugins.module_utils.topology.planner import (
     PROMOTE,
     Desired,
@@ -16,7 +17,6 @@ from ansible_collections.kun.redis.plugins.module_utils.topology.planner import 
 )
 from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import (
     NO_REPLID,
-    Endpoint,
     KnownPeer,
     RedisNodeView,
     SentinelSettings,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from ansible_collections.kun.redis.plugins.module_utils.redis.client import parse_info
+from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
 from ansible_collections.kun.redis.plugins.module_utils.topology.observer import node_view
-from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import Endpoint
 
 REPLICATION = "# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_repl_offset:0\r\n"
 # As Redis 7.0.15 answers while reading an AOF of 3,000,000 keys: only the keys read so far are counted.

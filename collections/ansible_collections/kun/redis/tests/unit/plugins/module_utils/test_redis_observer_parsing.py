@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ansible_collections.kun.redis.plugins.module_utils.redis.client import parse_info
+from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
 from ansible_collections.kun.redis.plugins.module_utils.topology.observer import node_view, sentinel_view
-from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import Endpoint, ReplicaLink
+from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import ReplicaLink
 
 MASTER_REPLICATION = """# Replication\r
 role:master\r
