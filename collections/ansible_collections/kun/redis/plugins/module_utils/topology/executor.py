@@ -18,17 +18,7 @@ from ansible_collections.kun.redis.plugins.module_utils.redis.client import (
     reply_dict,
 )
 from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
-from ansible_collections.kun.redis.plugins.module_utils.topology.planner import (
-    ANNOUNCE,
-    PROMOTE,
-    REPLICATE,
-    SENTINEL_CONFIG,
-    SENTINEL_MONITOR,
-    SENTINEL_RESET,
-    SENTINEL_SET,
-    SET_MASTERAUTH,
-    Action,
-)
+from ansible_collections.kun.redis.plugins.module_utils.topology.planner import Action, Kind
 
 POLL_INTERVAL = 0.1
 
@@ -57,14 +47,18 @@ class Executor:
         self._connection = connection
         self._wait_timeout = wait_timeout
         self._runners: dict[str, Callable[[Action], None]] = {
-            PROMOTE: lambda a: self._on_node(a, "REPLICAOF", "NO", "ONE"),
-            REPLICATE: lambda a: self._on_node(a, "REPLICAOF", a.args["host"], a.args["port"]),
-            SET_MASTERAUTH: lambda a: self._on_node(a, "CONFIG", "SET", "masterauth", self._connection.password or ""),
-            ANNOUNCE: lambda a: self._on_node(a, "CONFIG", "SET", "replica-announce-ip", a.args["replica_announce_ip"]),
-            SENTINEL_CONFIG: self._sentinel_config,
-            SENTINEL_MONITOR: self._sentinel_monitor,
-            SENTINEL_SET: self._sentinel_set,
-            SENTINEL_RESET: self._sentinel_reset,
+            Kind.PROMOTE: lambda a: self._on_node(a, "REPLICAOF", "NO", "ONE"),
+            Kind.REPLICATE: lambda a: self._on_node(a, "REPLICAOF", a.args["host"], a.args["port"]),
+            Kind.SET_MASTERAUTH: lambda a: self._on_node(
+                a, "CONFIG", "SET", "masterauth", self._connection.password or ""
+            ),
+            Kind.ANNOUNCE: lambda a: self._on_node(
+                a, "CONFIG", "SET", "replica-announce-ip", a.args["replica_announce_ip"]
+            ),
+            Kind.SENTINEL_CONFIG: self._sentinel_config,
+            Kind.SENTINEL_MONITOR: self._sentinel_monitor,
+            Kind.SENTINEL_SET: self._sentinel_set,
+            Kind.SENTINEL_RESET: self._sentinel_reset,
         }
 
     def run(self, actions: Sequence[Action]) -> list[Action]:

@@ -36,14 +36,18 @@ from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import
 # Sentinel gained resolve-hostnames / announce-hostnames and SENTINEL CONFIG in Redis 6.2.
 HOSTNAME_SUPPORT = (6, 2)
 
-PROMOTE = "promote"  # REPLICAOF NO ONE
-REPLICATE = "replicate"  # REPLICAOF host port
-SET_MASTERAUTH = "set_masterauth"  # CONFIG SET masterauth <password>
-ANNOUNCE = "announce"  # CONFIG SET replica-announce-ip
-SENTINEL_CONFIG = "sentinel_config"  # SENTINEL CONFIG SET resolve-hostnames / announce-hostnames / announce-ip
-SENTINEL_MONITOR = "sentinel_monitor"  # SENTINEL REMOVE (when present) + MONITOR + SET settings and auth-pass
-SENTINEL_SET = "sentinel_set"  # SENTINEL SET <group> <option> <value> for the options that differ
-SENTINEL_RESET = "sentinel_reset"  # SENTINEL RESET <group>, then wait until it sees the topology again
+
+class Kind:
+    """The kinds of action a plan holds, each carried out by the executor: named here only, used as Kind.<NAME>."""
+
+    PROMOTE = "promote"  # REPLICAOF NO ONE
+    REPLICATE = "replicate"  # REPLICAOF host port
+    SET_MASTERAUTH = "set_masterauth"  # CONFIG SET masterauth <password>
+    ANNOUNCE = "announce"  # CONFIG SET replica-announce-ip
+    SENTINEL_CONFIG = "sentinel_config"  # SENTINEL CONFIG SET resolve-hostnames / announce-hostnames / announce-ip
+    SENTINEL_MONITOR = "sentinel_monitor"  # SENTINEL REMOVE (when present) + MONITOR + SET settings and auth-pass
+    SENTINEL_SET = "sentinel_set"  # SENTINEL SET <group> <option> <value> for the options that differ
+    SENTINEL_RESET = "sentinel_reset"  # SENTINEL RESET <group>, then wait until it sees the topology again
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class Desired:
 
 @dataclass(frozen=True)
 class Action:
-    kind: str
+    kind: str  # a Kind
     target: str  # a node or Sentinel name, "address:port"
     reason: str
     args: dict = field(default_factory=dict)  # never holds a secret: the executor adds the password itself
@@ -250,14 +254,16 @@ class _TopologyPlanner:
         master, source = self.master, self.source
         for node in self.snapshot.reachable_nodes:
             if not node.masterauth_matches:
-                self.actions.append(Action(SET_MASTERAUTH, node.name, "masterauth differs from the group's password"))
+                self.actions.append(
+                    Action(Kind.SET_MASTERAUTH, node.name, "masterauth differs from the group's password")
+                )
             announce = (node.endpoint.hostname or "") if self.hostnames else ""
             if node.replica_announce_ip != announce:
                 reason = f"replica-announce-ip is {node.replica_announce_ip!r}, wanted {announce!r}"
-                self.actions.append(Action(ANNOUNCE, node.name, reason, {"replica_announce_ip": announce}))
+                self.actions.append(Action(Kind.ANNOUNCE, node.name, reason, {"replica_announce_ip": announce}))
         if master.role != "master":
             reason = f"chosen by {source} (offset {master.offset}, {master.dbsize} keys) but it is a replica"
-            self.actions.append(Action(PROMOTE, master.name, reason))
+            self.actions.append(Action(Kind.PROMOTE, master.name, reason))
             self.event("MasterPromoted", f"{master.name} promoted to master: {reason}", "Warning")
         for node in self.snapshot.reachable_nodes:
             if node is master or node.replicates_from(master.endpoint):
@@ -268,7 +274,7 @@ class _TopologyPlanner:
                 what = f"a replica of {node.master_host}:{node.master_port}"
             reason = f"{node.name} is {what}; the master is {master.name} ({source})"
             args = {"host": self.master_host, "port": master.endpoint.port}
-            self.actions.append(Action(REPLICATE, node.name, reason, args))
+            self.actions.append(Action(Kind.REPLICATE, node.name, reason, args))
             if source == "bootstrap":
                 continue
             if node.role == "master":
@@ -294,21 +300,23 @@ class _TopologyPlanner:
             config_change = _sentinel_config_change(sentinel, self.hostnames)
             if config_change:
                 reason = f"announce settings differ: {config_change}"
-                self.actions.append(Action(SENTINEL_CONFIG, sentinel.name, reason, config_change))
+                self.actions.append(Action(Kind.SENTINEL_CONFIG, sentinel.name, reason, config_change))
             remonitor = _remonitor_reason(sentinel, desired, master)
             if remonitor:
-                self.actions.append(Action(SENTINEL_MONITOR, sentinel.name, remonitor, monitor_args))
+                self.actions.append(Action(Kind.SENTINEL_MONITOR, sentinel.name, remonitor, monitor_args))
                 self.event("SentinelMonitorSet", f"Sentinel {sentinel.name} {remonitor}; now monitors {master.name}")
                 continue
             options = _differing_options(sentinel, desired)
             if options:
-                self.actions.append(Action(SENTINEL_SET, sentinel.name, f"settings differ: {sorted(options)}", options))
+                self.actions.append(
+                    Action(Kind.SENTINEL_SET, sentinel.name, f"settings differ: {sorted(options)}", options)
+                )
             stale = [_peer_name(p) for p in sentinel.replicas if _stale_replica(self.snapshot, master, p)]
             stale += [_peer_name(p) for p in sentinel.sentinels if _stale_sentinel(self.snapshot, sentinel, p)]
             stale += _listed_twice(self.snapshot, sentinel)
             if stale:
                 reason = f"lists gone or stale entries {stale}"
-                resets.append(Action(SENTINEL_RESET, sentinel.name, reason, expected))
+                resets.append(Action(Kind.SENTINEL_RESET, sentinel.name, reason, expected))
                 self.event("SentinelReset", f"Sentinel {sentinel.name} reset: it {reason}")
         # Resets last, once the topology they will rediscover is right; the executor runs them one at a time.
         self.actions.extend(resets)

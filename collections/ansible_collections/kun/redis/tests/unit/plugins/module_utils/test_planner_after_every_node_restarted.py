@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import pytest
 from ansible_collections.kun.redis.plugins.module_utils.topology.planner import (
-    PROMOTE,
-    REPLICATE,
-    SENTINEL_MONITOR,
     Desired,
+    Kind,
     data_rank,
     newest_histories,
     plan,
@@ -30,7 +28,7 @@ from hypothesis import strategies as st
 
 N0, N1, N2 = "10.0.0.0:6379", "10.0.0.1:6379", "10.0.0.2:6379"
 S0, S1, S2 = "10.0.1.0:26379", "10.0.1.1:26379", "10.0.1.2:26379"
-MONITOR_ALL = [(SENTINEL_MONITOR, S0), (SENTINEL_MONITOR, S1), (SENTINEL_MONITOR, S2)]
+MONITOR_ALL = [(Kind.SENTINEL_MONITOR, S0), (Kind.SENTINEL_MONITOR, S1), (Kind.SENTINEL_MONITOR, S2)]
 
 
 def from_aof(index: int, keys: int, **fields) -> RedisNodeView:
@@ -59,19 +57,19 @@ CASES = {
         Snapshot(AOF_RESTART, fresh_sentinels()),
         DESIRED,
         N1,
-        [(REPLICATE, N0), (REPLICATE, N2), *MONITOR_ALL],
+        [(Kind.REPLICATE, N0), (Kind.REPLICATE, N2), *MONITOR_ALL],
     ),
     "AOF restart, Sentinels guessed ordinal 0: the guess does not make it master": (
         Snapshot(AOF_RESTART, sentinels_guessing(0)),
         DESIRED,
         N1,
-        [(REPLICATE, N0), (REPLICATE, N2), *MONITOR_ALL],
+        [(Kind.REPLICATE, N0), (Kind.REPLICATE, N2), *MONITOR_ALL],
     ),
     "RDB restart: the highest restored offset wins over more keys (the lagging node missed deletions)": (
         Snapshot((from_rdb(0, offset=1540, keys=90), from_rdb(1, 2457, 80), from_rdb(2, 2457, 80)), fresh_sentinels()),
         DESIRED,
         N1,
-        [(REPLICATE, N0), (REPLICATE, N2), *MONITOR_ALL],
+        [(Kind.REPLICATE, N0), (Kind.REPLICATE, N2), *MONITOR_ALL],
     ),
     "a master whose replicas restarted keeps the Sentinels' trust: they list those nodes as its replicas": (
         Snapshot(
@@ -80,7 +78,7 @@ CASES = {
         ),
         DESIRED,
         N0,
-        [(REPLICATE, N1), (REPLICATE, N2)],
+        [(Kind.REPLICATE, N1), (Kind.REPLICATE, N2)],
     ),
     "one node of three answering: no master yet, whatever its data": (
         Snapshot((from_aof(0, keys=50), down_node(1), down_node(2)), fresh_sentinels()),
@@ -98,7 +96,7 @@ CASES = {
         Snapshot((from_aof(0, keys=50), from_aof(1, keys=80), from_aof(2, keys=99, loading=True)), fresh_sentinels()),
         DESIRED,
         N1,
-        [(REPLICATE, N0), (REPLICATE, N2), *MONITOR_ALL],
+        [(Kind.REPLICATE, N0), (Kind.REPLICATE, N2), *MONITOR_ALL],
     ),
     "pods without an address yet count: two loaded of five is not more than half": (
         Snapshot((from_aof(0, keys=50), from_aof(1, keys=80)), fresh_sentinels()),
@@ -153,7 +151,7 @@ def test_after_a_restart_of_every_node_no_minority_decides_and_the_most_data_win
     loaded = [node for node in snapshot.reachable_nodes if not node.loading]
     result = plan(snapshot, DESIRED)
     if any(node.has_data for node in snapshot.reachable_nodes) and len(loaded) <= len(snapshot.nodes) // 2:
-        assert not [action for action in result.actions if action.kind in (PROMOTE, REPLICATE)]
+        assert not [action for action in result.actions if action.kind in (Kind.PROMOTE, Kind.REPLICATE)]
     if len(loaded) == len(snapshot.nodes):
         assert result.master is not None, result.blocked
     if result.master is not None:

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
 from ansible_collections.kun.redis.plugins.module_utils.topology.planner import (
-    PROMOTE,
     Desired,
+    Kind,
     Plan,
     data_rank,
     newest_histories,
@@ -120,7 +120,7 @@ def assert_promotes_only_the_most_data(snapshot: Snapshot, result: Plan) -> None
     heads = newest_histories(snapshot)
     best = max((data_rank(node, heads) for node in snapshot.reachable_nodes), default=None)
     for action in result.actions:
-        if action.kind == PROMOTE:
+        if action.kind == Kind.PROMOTE:
             promoted_node = next(node for node in snapshot.nodes if node.name == action.target)
             assert data_rank(promoted_node, heads) == best, f"{action.target} promoted with less data than another"
     if result.master is not None and result.master_source != "sentinel quorum":

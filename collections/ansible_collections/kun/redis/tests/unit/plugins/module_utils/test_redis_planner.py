@@ -5,17 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from ansible_collections.kun.redis.plugins.module_utils.topology.planner import (
-    ANNOUNCE,
-    PROMOTE,
-    REPLICATE,
-    SENTINEL_CONFIG,
-    SENTINEL_MONITOR,
-    SENTINEL_RESET,
-    SENTINEL_SET,
-    SET_MASTERAUTH,
-    plan,
-)
+from ansible_collections.kun.redis.plugins.module_utils.topology.planner import Kind, plan
 from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import SentinelSettings, Snapshot
 from ansible_collections.kun.redis.tests.unit.plugins.module_utils.snapshot_builders import (
     DESIRED,
@@ -44,27 +34,33 @@ CASES = {
             (sentinel(0, None), sentinel(1, None), sentinel(2, None)),
         ),
         N0,
-        [(REPLICATE, N1), (REPLICATE, N2), (SENTINEL_MONITOR, S0), (SENTINEL_MONITOR, S1), (SENTINEL_MONITOR, S2)],
+        [
+            (Kind.REPLICATE, N1),
+            (Kind.REPLICATE, N2),
+            (Kind.SENTINEL_MONITOR, S0),
+            (Kind.SENTINEL_MONITOR, S1),
+            (Kind.SENTINEL_MONITOR, S2),
+        ],
     ),
     "replica of a master outside the group is repointed": (
         Snapshot((master(0), replica(1, 0), replica(2, "10.9.9.9:6379")), healthy_sentinels(replicas=(1,))),
         N0,
-        [(REPLICATE, N2)],
+        [(Kind.REPLICATE, N2)],
     ),
     "second master with more data still yields to the Sentinel quorum": (
         Snapshot((master(0), replica(1, 0), master(2, replid="B", offset=9999, keys=99)), healthy_sentinels()),
         N0,
-        [(REPLICATE, N2)],
+        [(Kind.REPLICATE, N2)],
     ),
     "two masters without Sentinels: the one with data wins": (
         Snapshot((master(0, offset=0, keys=0, replid="B"), master(1, offset=500), replica(2, 0, replid="B", offset=0))),
         N1,
-        [(REPLICATE, N0), (REPLICATE, N2)],
+        [(Kind.REPLICATE, N0), (Kind.REPLICATE, N2)],
     ),
     "stray empty master (restarted without replicaof) is made a replica": (
         Snapshot((master(0), replica(1, 0), master(2, replid="C", offset=0, keys=0)), healthy_sentinels(replicas=(1,))),
         N0,
-        [(REPLICATE, N2)],
+        [(Kind.REPLICATE, N2)],
     ),
     "Sentinel quorum lost, old master gone: the replica with the highest offset is promoted": (
         Snapshot(
@@ -72,37 +68,37 @@ CASES = {
             (sentinel(0, None), down_sentinel(1), down_sentinel(2)),
         ),
         N2,
-        [(PROMOTE, N2), (REPLICATE, N1), (SENTINEL_MONITOR, S0)],
+        [(Kind.PROMOTE, N2), (Kind.REPLICATE, N1), (Kind.SENTINEL_MONITOR, S0)],
     ),
     "the newest replication history wins over a higher offset in an older one": (
         Snapshot((master(0, replid="A", offset=2000), master(1, replid="B", offset=1500, replid2="A"), down_node(2))),
         N1,
-        [(REPLICATE, N0)],
+        [(Kind.REPLICATE, N0)],
     ),
     "an empty node is never promoted over a replica with data": (
         Snapshot((master(0, replid="E", offset=0, keys=0), replica(1, "10.9.9.9:6379", offset=10, keys=1))),
         N1,
-        [(PROMOTE, N1), (REPLICATE, N0)],
+        [(Kind.PROMOTE, N1), (Kind.REPLICATE, N0)],
     ),
     "Sentinel listing a gone replica is reset, the others are left alone": (
         Snapshot(HEALTHY_NODES, (sentinel(0, 0, replicas=(1, 2, "10.0.0.7:6379")), *healthy_sentinels()[1:])),
         N0,
-        [(SENTINEL_RESET, S0)],
+        [(Kind.SENTINEL_RESET, S0)],
     ),
     "Sentinel still probing a replica's old address (s_down while it answers) is reset": (
         Snapshot(HEALTHY_NODES, (*healthy_sentinels()[:2], sentinel(2, 0, replicas=(1, 2), down_replicas={2}))),
         N0,
-        [(SENTINEL_RESET, S2)],
+        [(Kind.SENTINEL_RESET, S2)],
     ),
     "Sentinel listing a gone Sentinel is reset": (
         Snapshot(HEALTHY_NODES, (sentinel(0, 0, replicas=(1, 2), sentinels=(1, 2, 7)), *healthy_sentinels()[1:])),
         N0,
-        [(SENTINEL_RESET, S0)],
+        [(Kind.SENTINEL_RESET, S0)],
     ),
     "Sentinel listing itself (a peer's name resolved to its own address) is reset": (
         Snapshot(HEALTHY_NODES, (sentinel(0, 0, replicas=(1, 2), sentinels=(0, 1, 2)), *healthy_sentinels()[1:])),
         N0,
-        [(SENTINEL_RESET, S0)],
+        [(Kind.SENTINEL_RESET, S0)],
     ),
     "Sentinel listing another Sentinel twice (a phantom that counts towards the majority) is reset": (
         Snapshot(
@@ -110,7 +106,7 @@ CASES = {
             (*healthy_sentinels()[:1], sentinel(1, 0, replicas=(1, 2), sentinels=(0, 0, 2)), *healthy_sentinels()[2:]),
         ),
         N0,
-        [(SENTINEL_RESET, S1)],
+        [(Kind.SENTINEL_RESET, S1)],
     ),
     "a down replica that is still a member is not a stale entry": (
         Snapshot((master(0), replica(1, 0), down_node(2)), healthy_sentinels()),
@@ -126,22 +122,22 @@ CASES = {
             ),
         ),
         N0,
-        [(SENTINEL_SET, S0)],
+        [(Kind.SENTINEL_SET, S0)],
     ),
     "Sentinel in the minority monitoring another master is re-monitored": (
         Snapshot(HEALTHY_NODES, (*healthy_sentinels()[:2], sentinel(2, 1, replicas=(0, 2)))),
         N0,
-        [(SENTINEL_MONITOR, S2)],
+        [(Kind.SENTINEL_MONITOR, S2)],
     ),
     "Sentinel that sees the master down while it answers is re-monitored": (
         Snapshot(HEALTHY_NODES, (*healthy_sentinels()[:2], sentinel(2, 0, replicas=(1, 2), master_down=True))),
         N0,
-        [(SENTINEL_MONITOR, S2)],
+        [(Kind.SENTINEL_MONITOR, S2)],
     ),
     "wrong masterauth is set": (
         Snapshot((master(0), replica(1, 0, masterauth_matches=False), replica(2, 0)), healthy_sentinels()),
         N0,
-        [(SET_MASTERAUTH, N1)],
+        [(Kind.SET_MASTERAUTH, N1)],
     ),
     "quorum master restarted empty before Sentinel noticed: the replica holding the data wins": (
         Snapshot(
@@ -149,12 +145,12 @@ CASES = {
         ),
         N2,
         [
-            (PROMOTE, N2),
-            (REPLICATE, N0),
-            (REPLICATE, N1),
-            (SENTINEL_MONITOR, S0),
-            (SENTINEL_MONITOR, S1),
-            (SENTINEL_MONITOR, S2),
+            (Kind.PROMOTE, N2),
+            (Kind.REPLICATE, N0),
+            (Kind.REPLICATE, N1),
+            (Kind.SENTINEL_MONITOR, S0),
+            (Kind.SENTINEL_MONITOR, S1),
+            (Kind.SENTINEL_MONITOR, S2),
         ],
     ),
     "quorum master emptied by the user (same history as its replicas) stays the master": (
@@ -180,7 +176,13 @@ CASES = {
     "quorum master down and Sentinel knows no live replica: chosen by data and Sentinels re-monitored": (
         Snapshot((down_node(0), replica(1, 0, offset=990), replica(2, 0, offset=999)), healthy_sentinels(replicas=())),
         N2,
-        [(PROMOTE, N2), (REPLICATE, N1), (SENTINEL_MONITOR, S0), (SENTINEL_MONITOR, S1), (SENTINEL_MONITOR, S2)],
+        [
+            (Kind.PROMOTE, N2),
+            (Kind.REPLICATE, N1),
+            (Kind.SENTINEL_MONITOR, S0),
+            (Kind.SENTINEL_MONITOR, S1),
+            (Kind.SENTINEL_MONITOR, S2),
+        ],
     ),
 }
 
@@ -201,11 +203,11 @@ def test_stable_hostnames_are_announced_and_used_for_replication_and_monitoring(
     )
     result = plan(Snapshot(nodes, sentinels), DESIRED)
     kinds = [(action.kind, action.target) for action in result.actions]
-    assert kinds[:3] == [(ANNOUNCE, N0), (ANNOUNCE, N1), (ANNOUNCE, N2)]
+    assert kinds[:3] == [(Kind.ANNOUNCE, N0), (Kind.ANNOUNCE, N1), (Kind.ANNOUNCE, N2)]
     assert result.actions[0].args == {"replica_announce_ip": "redis-0.redis.ns.svc"}
-    replicate = next(action for action in result.actions if action.kind == REPLICATE)
+    replicate = next(action for action in result.actions if action.kind == Kind.REPLICATE)
     assert replicate.args == {"host": "redis-0.redis.ns.svc", "port": 6379}
-    config = next(action for action in result.actions if action.kind == SENTINEL_CONFIG)
+    config = next(action for action in result.actions if action.kind == Kind.SENTINEL_CONFIG)
     assert config.args == {
         "resolve-hostnames": "yes",
         "announce-hostnames": "yes",
@@ -235,5 +237,5 @@ def test_resets_come_last_and_wait_for_the_whole_topology() -> None:
         tuple(sentinel(i, 0, replicas=(1, "10.0.0.9:6379")) for i in range(3)),
     )
     actions = plan(snapshot, DESIRED).actions
-    assert [action.kind for action in actions] == [REPLICATE] + [SENTINEL_RESET] * 3
+    assert [action.kind for action in actions] == [Kind.REPLICATE] + [Kind.SENTINEL_RESET] * 3
     assert actions[-1].args == {"master_host": "10.0.0.0", "master_port": 6379, "replicas": 2, "sentinels": 2}

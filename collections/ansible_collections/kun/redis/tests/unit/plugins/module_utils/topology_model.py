@@ -6,18 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ansible_collections.kun.redis.plugins.module_utils.topology.planner import (
-    ANNOUNCE,
-    PROMOTE,
-    REPLICATE,
-    SENTINEL_CONFIG,
-    SENTINEL_MONITOR,
-    SENTINEL_RESET,
-    SENTINEL_SET,
-    SET_MASTERAUTH,
-    Desired,
-    Plan,
-)
+from ansible_collections.kun.redis.plugins.module_utils.topology.planner import Desired, Kind, Plan
 from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import (
     NO_REPLID,
     KnownPeer,
@@ -32,13 +21,13 @@ def apply(snapshot: Snapshot, plan: Plan, desired: Desired) -> Snapshot:
     by_kind: dict[str, list] = {}
     for action in plan.actions:
         by_kind.setdefault(action.kind, []).append(action)
-    for action in by_kind.get(SET_MASTERAUTH, []):
+    for action in by_kind.get(Kind.SET_MASTERAUTH, []):
         nodes[action.target] = replace(nodes[action.target], masterauth_matches=True)
-    for action in by_kind.get(ANNOUNCE, []):
+    for action in by_kind.get(Kind.ANNOUNCE, []):
         nodes[action.target] = replace(nodes[action.target], replica_announce_ip=action.args["replica_announce_ip"])
-    for action in by_kind.get(PROMOTE, []):
+    for action in by_kind.get(Kind.PROMOTE, []):
         nodes[action.target] = promoted(nodes[action.target])
-    for action in by_kind.get(REPLICATE, []):
+    for action in by_kind.get(Kind.REPLICATE, []):
         node = nodes[action.target]
         nodes[action.target] = replace(
             node, role="slave", master_host=action.args["host"], master_port=action.args["port"]
@@ -52,13 +41,13 @@ def apply(snapshot: Snapshot, plan: Plan, desired: Desired) -> Snapshot:
     after_nodes = Snapshot(tuple(nodes[node.name] for node in snapshot.nodes), snapshot.sentinels)
 
     sentinels = {sentinel.name: sentinel for sentinel in snapshot.sentinels}
-    for action in by_kind.get(PROMOTE, []):
+    for action in by_kind.get(Kind.PROMOTE, []):
         # A Sentinel flags a master that reports itself a replica as down; once promoted it answers as a master.
         target = nodes[action.target].endpoint
         for name, sentinel in sentinels.items():
             if sentinel.master_host is not None and target.answers_to(sentinel.master_host, sentinel.master_port or 0):
                 sentinels[name] = replace(sentinel, master_down=False)
-    for action in by_kind.get(SENTINEL_CONFIG, []):
+    for action in by_kind.get(Kind.SENTINEL_CONFIG, []):
         current = sentinels[action.target]
         sentinels[action.target] = replace(
             current,
@@ -66,7 +55,7 @@ def apply(snapshot: Snapshot, plan: Plan, desired: Desired) -> Snapshot:
             announce_hostnames=action.args.get("announce-hostnames", _yes_no(current.announce_hostnames)) == "yes",
             announce_ip=action.args.get("announce-ip", current.announce_ip),
         )
-    for action in by_kind.get(SENTINEL_MONITOR, []):
+    for action in by_kind.get(Kind.SENTINEL_MONITOR, []):
         sentinels[action.target] = replace(
             sentinels[action.target],
             monitors_group=True,
@@ -75,10 +64,10 @@ def apply(snapshot: Snapshot, plan: Plan, desired: Desired) -> Snapshot:
             settings=desired.settings,
             failover_in_progress=False,
         )
-    for action in by_kind.get(SENTINEL_SET, []):
+    for action in by_kind.get(Kind.SENTINEL_SET, []):
         sentinels[action.target] = replace(sentinels[action.target], settings=desired.settings)
     # A new monitor and a reset both start from nothing and rediscover what is there now.
-    for action in by_kind.get(SENTINEL_MONITOR, []) + by_kind.get(SENTINEL_RESET, []):
+    for action in by_kind.get(Kind.SENTINEL_MONITOR, []) + by_kind.get(Kind.SENTINEL_RESET, []):
         sentinels[action.target] = rediscovered(sentinels[action.target], after_nodes, tuple(sentinels.values()))
     return Snapshot(after_nodes.nodes, tuple(sentinels[sentinel.name] for sentinel in snapshot.sentinels))
 
