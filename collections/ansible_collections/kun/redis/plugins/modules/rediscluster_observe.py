@@ -11,13 +11,15 @@ DOCUMENTATION = r"""
 module: rediscluster_observe
 short_description: Observe a RedisCluster's pods, data claims and objects
 description:
-  - Lists the pods of one RedisCluster (one request, by its instance label) and returns only what the reconcile
-    needs of them, not the pods themselves.
-  - Lists its Redis data volume claims (a second request) with their owner references.
-  - Lists the objects of the kinds given in I(objects) (one request per kind, by its instance label), so that the
+  - Lists the pods of one RedisCluster (one request, by its I(labels)) and returns only what the reconcile needs of
+    them, not the pods themselves.
+  - Lists its Redis data volume claims (a second request, by I(claim_labels)) with their owner references.
+  - Lists the objects of the kinds given in I(objects) (one request per kind, by its I(labels)), so that the
     reconcile applies only the objects that differ from their rendering.
-  - A member is a running pod (it has an IP and is not being deleted) among the ordinals the spec wants, with the
-    stable FQDN its headless Service gives it; members come in ordinal order.
+  - A member is a running pod (it has an IP and is not being deleted) among the I(hosts) the spec wants, with the
+    stable FQDN its headless Service gives it; members come in the order of I(hosts).
+  - The labels and the hosts are the caller's, so that what is listed is what the caller's templates label, and the
+    members are the hosts its pods' scripts search.
   - Reads only; check mode reads as well.
 version_added: "0.1.0"
 requirements:
@@ -29,9 +31,13 @@ options:
     description: Namespace of the RedisCluster.
     type: str
     required: true
-  instance:
-    description: Name of the RedisCluster, the value of its pods' C(app.kubernetes.io/instance) label.
-    type: str
+  labels:
+    description: The labels every pod and object of the RedisCluster carries, by which they are listed.
+    type: dict
+    required: true
+  claim_labels:
+    description: The labels of the RedisCluster's Redis data volume claims, by which they are listed.
+    type: dict
     required: true
   redis:
     description: The Redis StatefulSet.
@@ -42,23 +48,26 @@ options:
         description: Name of the StatefulSet; its pods are C(<name>-<ordinal>).
         type: str
         required: true
-      domain:
-        description: DNS domain of its headless Service, the suffix of each pod's FQDN.
-        type: str
+      hosts:
+        description:
+          - The FQDNs C(<pod>.<headless Service domain>) of the pods the spec wants, in ordinal order; members are
+            the running pods among them.
+        type: list
+        elements: str
         required: true
-      replicas:
-        description: How many pods the spec wants; members are the running pods of ordinals below it.
+      port:
+        description: The port its pods listen on, the members' I(port).
         type: int
         required: true
   sentinel:
-    description: The Sentinel StatefulSet (I(replicas) 0 when the cluster has no Sentinels).
+    description: The Sentinel StatefulSet (no I(hosts) when the cluster has no Sentinels).
     type: dict
     required: true
     suboptions: *statefulset
   role_label:
     description: The pod label that holds a Redis pod's role (C(master) or C(replica)).
     type: str
-    default: redis.kun/role
+    required: true
   objects:
     description: The kinds of the cluster's own objects to list, by API version and resource (plural) name.
     type: list
@@ -85,15 +94,23 @@ EXAMPLES = r"""
 - name: Observe the RedisCluster test
   kun.redis.rediscluster_observe:
     namespace: default
-    instance: test
+    labels: {app.kubernetes.io/instance: test, app.kubernetes.io/part-of: rediscluster}
+    claim_labels: {app.kubernetes.io/instance: test, app.kubernetes.io/component: redis}
     redis:
       name: redis-cluster-test
-      domain: redis-cluster-test.default.svc.cluster.local
-      replicas: 3
+      hosts:
+        - redis-cluster-test-0.redis-cluster-test.default.svc.cluster.local
+        - redis-cluster-test-1.redis-cluster-test.default.svc.cluster.local
+        - redis-cluster-test-2.redis-cluster-test.default.svc.cluster.local
+      port: 6379
     sentinel:
       name: redis-sentinel-test
-      domain: redis-sentinel-headless-test.default.svc.cluster.local
-      replicas: 3
+      hosts:
+        - redis-sentinel-test-0.redis-sentinel-headless-test.default.svc.cluster.local
+        - redis-sentinel-test-1.redis-sentinel-headless-test.default.svc.cluster.local
+        - redis-sentinel-test-2.redis-sentinel-headless-test.default.svc.cluster.local
+      port: 26379
+    role_label: redis.kun/role
     objects:
       - {api_version: v1, resource: configmaps}
       - {api_version: apps/v1, resource: statefulsets}
@@ -168,24 +185,20 @@ from ansible_collections.kun.redis.plugins.module_utils.kube.client import (
 )
 from ansible_collections.kun.redis.plugins.module_utils.rediscluster.members import claims, cluster_members
 
-# The labels every pod and object of a RedisCluster carries (roles/rediscluster/vars/main.yml), and those of its
-# data claims.
-PART_OF = "app.kubernetes.io/part-of=rediscluster"
-REDIS_COMPONENT = "app.kubernetes.io/component=redis"
-
 
 def argument_spec() -> dict:
     statefulset = {
         "name": {"type": "str", "required": True},
-        "domain": {"type": "str", "required": True},
-        "replicas": {"type": "int", "required": True},
+        "hosts": {"type": "list", "elements": "str", "required": True},
+        "port": {"type": "int", "required": True},
     }
     return {
         "namespace": {"type": "str", "required": True},
-        "instance": {"type": "str", "required": True},
+        "labels": {"type": "dict", "required": True},
+        "claim_labels": {"type": "dict", "required": True},
         "redis": {"type": "dict", "required": True, "options": statefulset},
         "sentinel": {"type": "dict", "required": True, "options": statefulset},
-        "role_label": {"type": "str", "default": "redis.kun/role"},
+        "role_label": {"type": "str", "required": True},
         "objects": {
             "type": "list",
             "elements": "dict",
@@ -199,21 +212,26 @@ def argument_spec() -> dict:
     }
 
 
+def label_selector(labels: dict) -> str:
+    """A labelSelector that matches every one of `labels`."""
+    return ",".join(f"{key}={value}" for key, value in sorted(labels.items()))
+
+
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
-    instance = f"app.kubernetes.io/instance={params['instance']}"
+    selector = label_selector(params["labels"])
     try:
         api = connect(params)
-        pods = api.get(object_path("v1", "pods", params["namespace"]), labelSelector=f"{instance},{PART_OF}")
+        pods = api.get(object_path("v1", "pods", params["namespace"]), labelSelector=selector)
         pvcs = api.get(
             object_path("v1", "persistentvolumeclaims", params["namespace"]),
-            labelSelector=f"{instance},{REDIS_COMPONENT}",
+            labelSelector=label_selector(params["claim_labels"]),
         )
         objects = []
         for kind in params["objects"]:
             collection = object_path(kind["api_version"], kind["resource"], params["namespace"])
-            listed = list_items(api.get(collection, labelSelector=f"{instance},{PART_OF}"))
+            listed = list_items(api.get(collection, labelSelector=selector))
             if listed:
                 # One object of the kind read alone: ansible-operator's proxy starts watching a kind for the
                 # RedisCluster when it answers a GET of one object the RedisCluster owns (a list, or the PATCH of a
@@ -222,7 +240,7 @@ def main() -> None:
             objects += listed
     except KubeApiError as error:
         module.fail_json(
-            msg=f"cannot list the pods, claims and objects of RedisCluster {params['namespace']}/{params['instance']}: "
+            msg=f"cannot list the pods, claims and objects labelled {selector} in namespace {params['namespace']}: "
             f"{error_message(error)}"
         )
     members = cluster_members(pods.get("items") or [], params["redis"], params["sentinel"], params["role_label"])

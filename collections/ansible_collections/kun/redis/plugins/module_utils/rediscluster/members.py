@@ -2,10 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The members of a RedisCluster, as its pods show them: pure functions, rediscluster_observe does the reading.
 
-A member is a running pod (it has an IP and is not being deleted) among the ordinals the spec wants, in ordinal
-order, with its stable FQDN from the headless Service: these are what the Redis modules talk to. The status also
-needs every pod of each StatefulSet, running or not, to tell scaling from healing, and the rolling restart the
-revision each pod runs. The data volume claims come along with their owner references, which follow
+A member is a running pod (it has an IP and is not being deleted) among the hosts the spec wants (the caller's
+FQDNs, in ordinal order), with that stable FQDN from the headless Service: these are what the Redis modules talk to.
+The status also needs every pod of each StatefulSet, running or not, to tell scaling from healing, and the rolling
+restart the revision each pod runs. The data volume claims come along with their owner references, which follow
 keepAfterDeletion.
 """
 
@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-REDIS_PORT = 6379
-SENTINEL_PORT = 26379
 REVISION_LABEL = "controller-revision-hash"
 
 
@@ -57,18 +55,14 @@ def _count(pods_by_name: Mapping[str, Mapping], statefulset: str) -> int:
     return sum(1 for name in pods_by_name if pattern.fullmatch(name))
 
 
-def hosts(statefulset: Mapping) -> list[str]:
-    """The FQDNs of a StatefulSet's wanted pods (`name`, `domain`, `replicas`), in ordinal order."""
-    return [f"{statefulset['name']}-{ordinal}.{statefulset['domain']}" for ordinal in range(statefulset["replicas"])]
-
-
 def cluster_members(pods: Sequence[Mapping], redis_set: Mapping, sentinel_set: Mapping, role_label: str) -> dict:
     """`redis_endpoints` and `sentinel_endpoints` (the Redis modules' node lists), `redis_pods` and `sentinel_pods`
     (name, hostname, address, ready, role, revision) and the pod counts of each StatefulSet, from the cluster's pods.
-    Each StatefulSet is given by its `name`, the `domain` of its headless Service and the `replicas` the spec wants."""
+    Each StatefulSet is given by its `name`, the `hosts` the spec wants (FQDNs, in ordinal order) and the `port` its
+    pods listen on."""
     by_name = {pod["metadata"]["name"]: pod for pod in pods}
-    redis = _group(by_name, hosts(redis_set), REDIS_PORT, role_label)
-    sentinels = _group(by_name, hosts(sentinel_set), SENTINEL_PORT, role_label)
+    redis = _group(by_name, redis_set["hosts"], redis_set["port"], role_label)
+    sentinels = _group(by_name, sentinel_set["hosts"], sentinel_set["port"], role_label)
     return {
         "redis_endpoints": redis["members"],
         "sentinel_endpoints": sentinels["members"],
