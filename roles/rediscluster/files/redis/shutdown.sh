@@ -2,22 +2,24 @@
 # preStop: when this node is the master, hand over before going: a planned failover leaves clients about 1.2 s without
 # acknowledged writes, against about 6.2 s when Sentinel must first notice that the master is gone (docs/failover.md).
 # Pause writes, ask a Sentinel for a failover, wait (bounded) until a Sentinel names another master.
-# Environment: POD_NAME, POD_IP, REDIS_GROUP, REDIS_DOMAIN, REDISCLI_AUTH (optional).
+# Environment: POD_NAME, POD_IP, REDIS_GROUP, REDIS_DOMAIN, REDIS_PORT_NUMBER, SENTINEL_PORT_NUMBER, REDISCLI_AUTH
+# (optional).
 set -u
 self="$POD_NAME.$REDIS_DOMAIN"
 sentinels=/redis-config/sentinel-hosts
 
-role=$(timeout 3 redis-cli -h 127.0.0.1 -p 6379 --raw INFO replication 2>/dev/null | tr -d '\r' | sed -n 's/^role://p')
+role=$(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT_NUMBER" --raw INFO replication 2>/dev/null | tr -d '\r' |
+  sed -n 's/^role://p')
 [ "$role" = master ] || exit 0
 [ -s "$sentinels" ] || exit 0  # a single node without Sentinels has nobody to hand over to
 
 sentinel() {  # sentinel HOST COMMAND...: Sentinels take no password
   host=$1
   shift
-  env -u REDISCLI_AUTH timeout 3 redis-cli -h "$host" -p 26379 --raw "$@"
+  env -u REDISCLI_AUTH timeout 3 redis-cli -h "$host" -p "$SENTINEL_PORT_NUMBER" --raw "$@"
 }
 
-timeout 3 redis-cli -h 127.0.0.1 -p 6379 CLIENT PAUSE 20000 WRITE >/dev/null 2>&1
+timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT_NUMBER" CLIENT PAUSE 20000 WRITE >/dev/null 2>&1
 requested=no
 while read -r host; do
   if [ "$(sentinel "$host" SENTINEL FAILOVER "$REDIS_GROUP" 2>/dev/null | tr -d '\r')" = OK ]; then
@@ -27,7 +29,7 @@ while read -r host; do
 done <"$sentinels"
 if [ "$requested" = no ]; then
   echo "no Sentinel accepted a failover; stopping without a handover" >&2
-  timeout 3 redis-cli -h 127.0.0.1 -p 6379 CLIENT UNPAUSE >/dev/null 2>&1
+  timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT_NUMBER" CLIENT UNPAUSE >/dev/null 2>&1
   exit 0
 fi
 
@@ -39,7 +41,7 @@ while [ "$attempts" -lt 100 ]; do  # up to about 20 s, inside the 30 s grace per
       echo "handed over to $master"
       # Clients held by the pause would wait for their socket timeout, or for this process to save and exit:
       # disconnected now, they ask the Sentinels again and find the new master at once.
-      timeout 3 redis-cli -h 127.0.0.1 -p 6379 CLIENT KILL TYPE normal >/dev/null 2>&1
+      timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT_NUMBER" CLIENT KILL TYPE normal >/dev/null 2>&1
       exit 0
     fi
   done <"$sentinels"

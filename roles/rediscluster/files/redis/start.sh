@@ -10,14 +10,15 @@
 # following ordinal 0 could make the nodes with the last acknowledged writes copy a node that lacks them, and a
 # replica of a gone master could be promoted by Sentinel on a replication offset Redis does not restore from an AOF.
 # Environment (downward API and the StatefulSet): POD_NAME, POD_IP, REDIS_GROUP, REDIS_DOMAIN (the headless
-# Service's DNS suffix), REDIS_PASSWORD (optional, from the Secret; REDISCLI_AUTH carries it to redis-cli).
+# Service's DNS suffix), REDIS_PORT_NUMBER, SENTINEL_PORT_NUMBER, REDIS_PASSWORD (optional, from the Secret;
+# REDISCLI_AUTH carries it to redis-cli).
 set -eu
 
 config_dir=/redis-config
 runtime_conf=/redis-runtime/redis.conf
 self="$POD_NAME.$REDIS_DOMAIN"
 
-redis_info() { timeout 3 redis-cli -h "$1" -p 6379 --raw INFO replication 2>/dev/null | tr -d '\r'; }
+redis_info() { timeout 3 redis-cli -h "$1" -p "$REDIS_PORT_NUMBER" --raw INFO replication 2>/dev/null | tr -d '\r'; }
 field() { sed -n "s/^$1://p"; }
 quoted() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 is_self() { [ "$1" = "$self" ] || [ "$1" = "$POD_IP" ]; }
@@ -25,7 +26,7 @@ has_local_data() { [ -s /data/dump.rdb ] || [ -s /data/appendonly.aof ] || [ -d 
 
 sentinels_master() {  # the first answer of a Sentinel that knows the group
   while read -r host; do
-    answer=$(env -u REDISCLI_AUTH timeout 3 redis-cli -h "$host" -p 26379 --raw \
+    answer=$(env -u REDISCLI_AUTH timeout 3 redis-cli -h "$host" -p "$SENTINEL_PORT_NUMBER" --raw \
       SENTINEL get-master-addr-by-name "$REDIS_GROUP" 2>/dev/null | head -n 1 | tr -d '\r') || continue
     case "$answer" in "" | *ERR* | *IDONTKNOW*) continue ;; esac
     echo "$answer"
@@ -54,7 +55,7 @@ holds_my_history() {  # $1 answers as master, and has replicas or the Sentinels 
 
 listed_as_replica() {  # a Sentinel lists this node among the replicas of the group's master
   while read -r host; do
-    env -u REDISCLI_AUTH timeout 3 redis-cli -h "$host" -p 26379 --raw \
+    env -u REDISCLI_AUTH timeout 3 redis-cli -h "$host" -p "$SENTINEL_PORT_NUMBER" --raw \
       SENTINEL replicas "$REDIS_GROUP" 2>/dev/null | tr -d '\r' | grep -qx -e "$self" -e "$POD_IP" && return 0
   done <"$config_dir/sentinel-hosts"
   return 1
@@ -92,7 +93,7 @@ umask 077  # the runtime config holds the password
     echo "masterauth $(quoted "$REDIS_PASSWORD")"
   fi
   if ! is_self "$master"; then
-    echo "replicaof $master 6379"
+    echo "replicaof $master $REDIS_PORT_NUMBER"
   fi
 } >"$runtime_conf"
 

@@ -2,7 +2,8 @@
 # Start a Sentinel: build its config in a writable emptyDir (Sentinel rewrites it) from the ConfigMap's template,
 # monitoring the master the other Sentinels name, else the Redis node that reports itself master, else ordinal 0 of
 # a fresh cluster. The operator's healer corrects any wrong guess on its next reconcile.
-# Environment: POD_NAME, REDIS_GROUP, SENTINEL_DOMAIN (the headless Service's DNS suffix), REDIS_PASSWORD (optional).
+# Environment: POD_NAME, REDIS_GROUP, SENTINEL_DOMAIN (the headless Service's DNS suffix), REDIS_PORT_NUMBER,
+# SENTINEL_PORT_NUMBER, REDIS_PASSWORD (optional).
 set -eu
 
 config_dir=/sentinel-config
@@ -14,7 +15,7 @@ quoted() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 other_sentinels_master() {
   while read -r host; do
     [ "$host" = "$self" ] && continue
-    answer=$(timeout 3 redis-cli -h "$host" -p 26379 --raw \
+    answer=$(timeout 3 redis-cli -h "$host" -p "$SENTINEL_PORT_NUMBER" --raw \
       SENTINEL get-master-addr-by-name "$REDIS_GROUP" 2>/dev/null | head -n 1 | tr -d '\r') || continue
     case "$answer" in "" | *ERR* | *IDONTKNOW*) continue ;; esac
     echo "$answer"
@@ -25,8 +26,8 @@ other_sentinels_master() {
 
 redis_master() {
   while read -r host; do
-    role=$(REDISCLI_AUTH="${REDIS_PASSWORD:-}" timeout 3 redis-cli -h "$host" -p 6379 --raw INFO replication \
-      2>/dev/null | tr -d '\r' | sed -n 's/^role://p') || continue
+    role=$(REDISCLI_AUTH="${REDIS_PASSWORD:-}" timeout 3 redis-cli -h "$host" -p "$REDIS_PORT_NUMBER" --raw \
+      INFO replication 2>/dev/null | tr -d '\r' | sed -n 's/^role://p') || continue
     if [ "$role" = master ]; then
       echo "$host"
       return 0
@@ -44,7 +45,8 @@ await_replicas() {
   expected=$(($(grep -c . "$config_dir/redis-hosts") - 1))
   deadline=$(($(date +%s) + 10))
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    info=$(REDISCLI_AUTH="${REDIS_PASSWORD:-}" timeout 2 redis-cli -h "$1" -p 6379 --raw INFO 2>/dev/null | tr -d '\r') ||
+    info=$(REDISCLI_AUTH="${REDIS_PASSWORD:-}" timeout 2 redis-cli -h "$1" -p "$REDIS_PORT_NUMBER" --raw INFO 2>/dev/null |
+      tr -d '\r') ||
       info=""
     echo "$info" | grep -q -e '^db0:' -e '^loading:1' && return 0
     [ "$(echo "$info" | sed -n 's/^connected_slaves://p')" -ge "$expected" ] 2>/dev/null && return 0
