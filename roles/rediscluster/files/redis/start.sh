@@ -17,23 +17,13 @@ set -eu
 config_dir=/redis-config
 runtime_conf=/redis-runtime/redis.conf
 self="$POD_NAME.$REDIS_DOMAIN"
+. "$config_dir/sentinels.sh"  # sentinels_master
 
 redis_info() { timeout 3 redis-cli -h "$1" -p "$REDIS_PORT_NUMBER" --raw INFO replication 2>/dev/null | tr -d '\r'; }
 field() { sed -n "s/^$1://p"; }
 quoted() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 is_self() { [ "$1" = "$self" ] || [ "$1" = "$POD_IP" ]; }
 has_local_data() { [ -s /data/dump.rdb ] || [ -s /data/appendonly.aof ] || [ -d /data/appendonlydir ]; }
-
-sentinels_master() {  # the first answer of a Sentinel that knows the group
-  while read -r host; do
-    answer=$(env -u REDISCLI_AUTH timeout 3 redis-cli -h "$host" -p "$SENTINEL_PORT_NUMBER" --raw \
-      SENTINEL get-master-addr-by-name "$REDIS_GROUP" 2>/dev/null | head -n 1 | tr -d '\r') || continue
-    case "$answer" in "" | *ERR* | *IDONTKNOW*) continue ;; esac
-    echo "$answer"
-    return 0
-  done <"$config_dir/sentinel-hosts"
-  return 1
-}
 
 peer_master() {  # a reachable peer that is a master, preferring the one with replicas
   best="" best_replicas=-1
@@ -72,13 +62,13 @@ peer_with_most_data() {  # the reachable peer with the highest replication offse
 }
 
 if has_local_data; then
-  master=$(sentinels_master || peer_master || echo "$self")
+  master=$(sentinels_master "$config_dir/sentinel-hosts" || peer_master || echo "$self")
   if ! is_self "$master" && ! holds_my_history "$master"; then
     echo "$master is down, or no Sentinel knows this node as a replica of it: waiting for the healer to choose"
     master=$self
   fi
 else  # nobody named and no master anywhere: a fresh cluster, where ordinal 0 starts as master
-  master=$(sentinels_master || peer_master || head -n 1 "$config_dir/redis-hosts")
+  master=$(sentinels_master "$config_dir/sentinel-hosts" || peer_master || head -n 1 "$config_dir/redis-hosts")
   if is_self "$master"; then
     master=$(peer_with_most_data || echo "$self")
   fi

@@ -9,20 +9,9 @@ set -eu
 config_dir=/sentinel-config
 runtime_conf=/data/sentinel.conf
 self="$POD_NAME.$SENTINEL_DOMAIN"
+. "$config_dir/sentinels.sh"  # sentinels_master
 
 quoted() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
-
-other_sentinels_master() {
-  while read -r host; do
-    [ "$host" = "$self" ] && continue
-    answer=$(timeout 3 redis-cli -h "$host" -p "$SENTINEL_PORT_NUMBER" --raw \
-      SENTINEL get-master-addr-by-name "$REDIS_GROUP" 2>/dev/null | head -n 1 | tr -d '\r') || continue
-    case "$answer" in "" | *ERR* | *IDONTKNOW*) continue ;; esac
-    echo "$answer"
-    return 0
-  done <"$config_dir/sentinel-hosts"
-  return 1
-}
 
 redis_master() {
   while read -r host; do
@@ -55,7 +44,7 @@ await_replicas() {
   echo "$1 has not every replica yet; starting anyway"
 }
 
-if master=$(other_sentinels_master); then
+if master=$(sentinels_master "$config_dir/sentinel-hosts" "$self"); then
   :
 else
   master=$(redis_master || head -n 1 "$config_dir/redis-hosts")
