@@ -5,7 +5,8 @@ Scenario per manifest: tests/e2e/render.yml runs the role's own merge, validatio
 objects are then submitted with a server-side `kubectl apply --dry-run=server`, so the API server's validation
 (schemas, immutable selectors, ownerReferences) judges them without anything being created. The objects it returns,
 defaulted and normalised as it would store them, must contain their rendering: otherwise the role would apply them
-again on every reconcile (plugins/filter/rediscluster_objects.py). Cheap: no pod starts.
+again on every reconcile (collections/ansible_collections/kun/redis/plugins/filter/rediscluster_objects.py).
+Cheap: no pod starts.
 """
 
 from __future__ import annotations

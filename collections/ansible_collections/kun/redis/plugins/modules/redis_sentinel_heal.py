@@ -105,7 +105,7 @@ EXAMPLES = r"""
       - {address: 10.0.0.23}
     password: "{{ redis_password | default(omit) }}"
     size: 3
-    previous_master: "{{ status.masterIP | default(omit) }}"
+    previous_master: 10.0.0.11:6379  # address:port, as the last run returned it (master.name)
   register: topology
 """
 

@@ -132,7 +132,7 @@ EXAMPLES = r"""
     condition:
       type: Healthy
       message: Cluster ok
-    master: "{{ heal.master.hostname }}"
+    master: "{{ heal.master.hostname.split('.') | first }}"  # the pod's name, the first label of its FQDN
     master_ip: "{{ heal.master.address }}"
     sentinel_ip: "{{ sentinel_service.spec.clusterIP }}"
     master_count: 1
