@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 
 MERGE_PATCH = "application/merge-patch+json"
 WATCH_SECONDS = 300
+# The API server sends a watch a bookmark about once a minute even when nothing changes (allowWatchBookmarks): a
+# watch silent for longer is dead without having been closed, and its informer lists again instead of missing every
+# change until WATCH_SECONDS have passed (a pod deletion unseen for minutes).
+WATCH_IDLE_SECONDS = 90
 
 
 class ApiError(Exception):
@@ -55,7 +59,7 @@ class Api:
         headers = dict(self._headers)
         if body is not None:
             headers["Content-Type"] = content_type
-        read_timeout = WATCH_SECONDS + 30 if stream else 30
+        read_timeout = WATCH_IDLE_SECONDS if stream else 30
         response = self._pool.request(
             method,
             url,

@@ -17,7 +17,7 @@ import pytest
 
 from sandbox.ansible_operator import LocalOperator
 from sandbox.config import Sandbox
-from tests.e2e.kube import REPO_ROOT, Kube
+from tests.e2e.kube import GROUP, PLURAL, REPO_ROOT, VERSION, Kube
 from tests.e2e.redis_view import ClusterView
 
 
@@ -91,6 +91,18 @@ def namespace(kube: Kube, request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture
+def cluster(kube: Kube, crd, namespace: str) -> dict:
+    """A new RedisCluster with no status yet (no operator runs in the tests that take it)."""
+    body = {
+        "apiVersion": f"{GROUP}/{VERSION}",
+        "kind": "RedisCluster",
+        "metadata": {"name": "test", "namespace": namespace},
+        "spec": {"size": 3},
+    }
+    return kube.custom.create_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, body)
+
+
+@pytest.fixture
 def namespaced_operator(kube: Kube, crd: None, namespace: str, tmp_path: Path) -> Iterator[Operator]:
     """An operator watching only the test's namespace: it serves RedisClusters without the scope annotation."""
     operator = Operator(kube, tmp_path, watch_namespace=namespace)
@@ -124,6 +136,10 @@ def diagnostics(kube: Kube, namespace: str) -> str:
         parts.append(f"--- operator log {operator.log}\n{operator.tail()}")
     kubelet_log = Sandbox.from_env().log_file("kubelet")
     if kubelet_log.exists():  # what the sandbox's kubelet did with this namespace's pods, and what failed there
-        lines = [line for line in kubelet_log.read_text().splitlines() if namespace in line or "ERROR" in line]
-        parts.append(f"--- kubelet log {kubelet_log} (this namespace and errors)\n" + "\n".join(lines[-60:]))
+        lines = [
+            line
+            for line in kubelet_log.read_text().splitlines()
+            if namespace in line or " ERROR " in line or " WARNING " in line
+        ]
+        parts.append(f"--- kubelet log {kubelet_log} (this namespace, warnings and errors)\n" + "\n".join(lines[-60:]))
     return "\n".join(parts)

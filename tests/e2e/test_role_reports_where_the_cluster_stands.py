@@ -44,19 +44,14 @@ SITUATIONS = {
 
 
 @pytest.fixture
-def cluster(kube: Kube, crd, namespace: str) -> dict:
-    """A RedisCluster that was Healthy before this reconcile (no operator runs in this test)."""
-    body = {
-        "apiVersion": f"{GROUP}/{VERSION}",
-        "kind": "RedisCluster",
-        "metadata": {"name": "test", "namespace": namespace},
-        "spec": {"size": 3},
-    }
-    kube.custom.create_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, body)
+def healthy_before(kube: Kube, cluster: dict) -> dict:
+    """The RedisCluster as a reconcile receives it when it was Healthy before (no operator runs in this test)."""
     healthy = {"type": "Healthy", "status": "True", "reason": "Cluster available", "message": "Cluster ok"}
     stamp = {"lastTransitionTime": "2026-01-01T00:00:00Z", "lastUpdateTime": "2026-01-01T00:00:00Z"}
+    meta = cluster["metadata"]
+    status = {"status": {"status": "Healthy", "conditions": [healthy | stamp]}}
     return kube.custom.patch_namespaced_custom_object_status(
-        GROUP, VERSION, namespace, PLURAL, "test", {"status": {"status": "Healthy", "conditions": [healthy | stamp]}}
+        GROUP, VERSION, meta["namespace"], PLURAL, meta["name"], status
     )
 
 
@@ -109,8 +104,8 @@ def run_status_tasks(kube: Kube, cluster: dict, tmp_path: Path, findings: dict) 
 
 
 @pytest.mark.parametrize("situation", SITUATIONS)
-def test_the_role_writes_the_condition_of_each_situation(kube, cluster, tmp_path, situation):
-    result = run_status_tasks(kube, cluster, tmp_path, SITUATIONS[situation])
+def test_the_role_writes_the_condition_of_each_situation(kube, healthy_before, tmp_path, situation):
+    result = run_status_tasks(kube, healthy_before, tmp_path, SITUATIONS[situation])
     newest = result["status"]["conditions"][0]
     assert (newest["type"], newest["status"]) == (situation, "True")
     assert result["status"]["status"] == situation

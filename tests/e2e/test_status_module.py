@@ -34,18 +34,6 @@ OBSERVED = {
 }
 
 
-@pytest.fixture
-def cluster(kube: Kube, crd, namespace: str) -> dict:
-    """A new RedisCluster with no status yet (no operator runs in these tests)."""
-    body = {
-        "apiVersion": f"{GROUP}/{VERSION}",
-        "kind": "RedisCluster",
-        "metadata": {"name": "test", "namespace": namespace},
-        "spec": {"size": 3},
-    }
-    return kube.custom.create_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, body)
-
-
 def run_status(kube: Kube, cluster: dict, *, check: bool = False, **options) -> dict:
     """The module's result for `cluster`, run by `ansible` as a task of the role would be."""
     args = {
