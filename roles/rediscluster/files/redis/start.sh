@@ -1,6 +1,6 @@
 #!/bin/sh
 # Start a Redis node: build the runtime redis.conf and decide whom to follow, then exec redis-server.
-# An empty node never boots as a second master (PEERS.md, bitnami #5418): it follows the master the Sentinels name,
+# An empty node never boots as a second master (bitnami/charts #5418): it follows the master the Sentinels name,
 # else a peer that reports itself master; only a fresh cluster lets ordinal 0 start as master. If the Sentinels still
 # name this very pod although it comes back empty, it follows the peer with the most data and lets Sentinel fail over.
 # A node with data follows only a master that is up and whose history holds its data: one with replicas, or one the

@@ -12,9 +12,10 @@ module: requeue_after
 short_description: Ask the operator to reconcile the resource again after a given time
 description:
   - ansible-operator reconciles a resource again after its watch's C(reconcilePeriod), unless a task whose action
-    is C(requeue_after) returned a C(period) (a Go duration), in which case after that period. It reads the period
-    from the task's result, so this action only has to return it; the name of the action is what the operator looks
-    for.
+    is written C(requeue_after) returned a C(period) (a Go duration), in which case after that period. It reads the
+    period from the task's result, so this action only has to return it; the name of the action as the task writes
+    it is what the operator looks for, so write C(requeue_after), not its FQCN, and let the play's or the role's
+    C(collections) keyword (C(kun.redis)) resolve it.
   - The operator_sdk.util collection, which has a module of this name, is not available from the package registries;
     this one returns the same C(period), from a number of seconds instead of a duration string, so that a bad value
     is refused here rather than by the operator.
@@ -36,8 +37,10 @@ author:
 """
 
 EXAMPLES = r"""
+# In a role's meta/main.yml (or a play): `collections: [kun.redis]`, so that the short name resolves to this action;
+# ansible-operator recognises the task by the short name alone.
 - name: Reconcile again in 2 seconds while the cluster is not Healthy
-  kun.redis.requeue_after:
+  requeue_after:
     seconds: 2
   when: condition.type != 'Healthy'
 """

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Sentinel topology planner: a pure function from an observed Snapshot to the actions that restore the invariants.
 
-Invariants (see DESIGN.md and PEERS.md for why each matters):
+Invariants (why each matters: docs/architecture.md, "Invariants the operator restores, and why"):
 - exactly one master, and every other reachable node replicates from it;
 - every reachable Sentinel monitors that master under the group name, with the desired settings and auth-pass;
 - no Sentinel lists replicas or Sentinels that are gone (SENTINEL RESET, one Sentinel at a time);
