@@ -36,6 +36,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,19 +197,42 @@ def noop_reconciles(operator: Operator, namespace: str, name: str, runs: int) ->
     return window
 
 
-def netns_rss_mib(pid: int) -> tuple[float, float]:
-    """RSS of the process alone, and summed over every process in its network namespace (as `ip netns pids`), in MiB."""
+def netns_processes(pid: int) -> Iterator[str]:
+    """The pids of every process in the network namespace of `pid` (as `ip netns pids`): the operator on its bridge
+    host, with its ansible-runner and ansible-playbook runs."""
     netns = os.readlink(f"/proc/{pid}/ns/net")
-    own = total = 0
     for entry in Path("/proc").iterdir():
         try:
             if entry.name.isdigit() and os.readlink(entry / "ns" / "net") == netns:
-                rss = int(stat_fields(entry.name)[21]) * os.sysconf("SC_PAGE_SIZE")
-                total += rss
-                own += rss if int(entry.name) == pid else 0
+                yield entry.name
+        except OSError:
+            continue
+
+
+def netns_rss_mib(pid: int) -> tuple[float, float]:
+    """RSS of the process alone, and summed over every process in its network namespace, in MiB."""
+    own = total = 0
+    for process in netns_processes(pid):
+        try:
+            rss = int(stat_fields(process)[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError):
             continue
+        total += rss
+        own += rss if int(process) == pid else 0
     return own / 2**20, total / 2**20
+
+
+def netns_cpu_seconds(pid: int) -> float:
+    """CPU of every process in the network namespace of `pid`, live or reaped: a live process's
+    utime+stime+cutime+cstime holds its reaped children, so the sum over the live ones is the whole tree's whenever
+    it is taken (with many clusters the operator is never idle, so cpu_seconds' idle moments never come)."""
+    ticks = 0
+    for process in netns_processes(pid):
+        try:
+            ticks += sum(int(field) for field in stat_fields(process)[11:15])
+        except (OSError, IndexError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def operator_memory(kube: Kube, namespace: str, operator: Operator, clusters: int) -> tuple[float, float, float]:
@@ -245,6 +270,24 @@ def print_noop(window: NoopWindow) -> None:
     print("  the others: " + "; ".join(f"{task} {seconds:.2f}" for seconds, task in medians[8:]), flush=True)
 
 
+@contextmanager
+def operator_on_sandbox(prefix: str) -> Iterator[tuple[Kube, str, Operator]]:
+    """The sandbox (started when it is not running) with the CRD, a namespace of its own and a namespaced operator
+    watching it; both removed at the end."""
+    kube = Kube(Path(controlplane.up()))
+    kube.kubectl("apply", "--server-side", "-f", str(REPO_ROOT / "config" / "crd" / "bases"))
+    kube.kubectl("wait", "--for=condition=Established", "crd/redisclusters.redis.kun", "--timeout=60s")
+    namespace = f"{prefix}-{secrets.token_hex(3)}"
+    kube.kubectl("create", "namespace", namespace)
+    operator = Operator(kube, Path(tempfile.mkdtemp(prefix=f"{prefix}-")), watch_namespace=namespace)
+    try:
+        yield kube, namespace, operator
+    finally:
+        if operator in Operator.running:
+            operator.stop()
+        kube.kubectl("delete", "namespace", namespace, "--wait=false")
+
+
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="apply-to-Healthy runs (0: skip)")
@@ -255,13 +298,7 @@ def _arguments() -> argparse.Namespace:
 
 def main() -> int:
     args = _arguments()
-    kube = Kube(Path(controlplane.up()))
-    kube.kubectl("apply", "--server-side", "-f", str(REPO_ROOT / "config" / "crd" / "bases"))
-    kube.kubectl("wait", "--for=condition=Established", "crd/redisclusters.redis.kun", "--timeout=60s")
-    namespace = f"bench-operator-{secrets.token_hex(3)}"
-    kube.kubectl("create", "namespace", namespace)
-    operator = Operator(kube, Path(tempfile.mkdtemp(prefix="bench-operator-")), watch_namespace=namespace)
-    try:
+    with operator_on_sandbox("bench-operator") as (kube, namespace, operator):
         if args.runs:
             applied = apply_to_healthy(kube, operator, namespace, args.runs)
             print(
@@ -283,10 +320,6 @@ def main() -> int:
                 f"(max {max_rss:.0f}), with its ansible-runner and ansible-playbook runs at most {max_total:.0f} MiB",
                 flush=True,
             )
-    finally:
-        if operator in Operator.running:
-            operator.stop()
-        kube.kubectl("delete", "namespace", namespace, "--wait=false")
     return 0
 
 
