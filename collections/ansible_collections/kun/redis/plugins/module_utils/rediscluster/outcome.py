@@ -150,7 +150,6 @@ def facts_from_reconcile(found: Mapping) -> ReconcileFacts:
     applied = found.get("apply_results") or []
     changed = [result["result"] for result in applied if result.get("changed")]
     config_nodes = [node for node in (found.get("live_config") or {}).get("nodes") or [] if node.get("changed")]
-    master_address = ((topology or {}).get("master") or {}).get("address") or object()  # no master: no pod matches
     cluster = found.get("cluster") or {}
     return ReconcileFacts(
         size=spec["size"],
@@ -170,7 +169,7 @@ def facts_from_reconcile(found: Mapping) -> ReconcileFacts:
         config_changed_keys=tuple(sorted({key for node in config_nodes for key in node.get("changed") or []})),
         failure=found.get("failure"),
         failure_reason=found.get("failure_reason"),
-        master_pod=next((pod["name"] for pod in redis_pods if pod.get("address") == master_address), None),
+        master_pod=_master_pod(redis_pods, topology),
         sentinel_service_ip=_service_ip(found.get("applied_objects") or [], found.get("sentinel_service")),
         generation=(cluster.get("metadata") or {}).get("generation"),
     )
@@ -178,6 +177,12 @@ def facts_from_reconcile(found: Mapping) -> ReconcileFacts:
 
 def _conditions(cluster: Mapping) -> Sequence[Mapping]:
     return (cluster.get("status") or {}).get("conditions") or []
+
+
+def _master_pod(redis_pods: Sequence[Mapping], topology: Mapping | None) -> str | None:
+    """The name of the pod at the healer's master address; None without a master."""
+    address = ((topology or {}).get("master") or {}).get("address")
+    return next((pod["name"] for pod in redis_pods if address and pod.get("address") == address), None)
 
 
 def _service_ip(objects: Sequence[Mapping], name: str | None) -> str | None:

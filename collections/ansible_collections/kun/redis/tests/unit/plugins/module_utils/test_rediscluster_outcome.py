@@ -279,3 +279,11 @@ def test_a_skipped_heal_is_no_topology():
 def test_the_statefulset_created_now_is_a_creation():
     created = {"method": "create", "changed": True, "result": {"kind": "StatefulSet", "metadata": {"name": "r"}}}
     assert facts_from_reconcile({"spec": SPEC, "apply_results": [created]}).created
+
+
+def test_without_a_master_no_pod_is_named_master():
+    """A pod without an address yet must not match a master that has none either."""
+    pods = [{"name": "redis-cluster-test-0", "ready": False}, *PODS[1:]]
+    for topology in ({**HEALTHY_TOPOLOGY, "master": None}, None):
+        found = facts_from_reconcile({"spec": SPEC, "observed": {**OBSERVED, "redis_pods": pods}, "topology": topology})
+        assert found.master_pod is None
