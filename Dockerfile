@@ -25,3 +25,5 @@ COPY watches.yaml ${HOME}/watches.yaml
 COPY playbooks/ ${HOME}/playbooks/
 COPY roles/ ${HOME}/roles/
 COPY collections/ansible_collections/kun/ ${HOME}/collections/ansible_collections/kun/
+# The event relay, the second container of the operator's pod (config/manager/manager.yaml), run from ${HOME}.
+COPY event_relay/ ${HOME}/event_relay/

@@ -37,11 +37,13 @@ STARTED_MESSAGE = "Starting workers"
 
 @dataclass(frozen=True)
 class Manager:
-    """The manager container of an install's Deployment, and the namespace that install runs in."""
+    """The manager container of an install's Deployment, its event-relay container, and the namespace that install
+    runs in."""
 
     namespace: str
     deployment: str
     container: dict
+    relay: dict
 
     @classmethod
     def of(cls, install: str) -> Manager:
@@ -56,19 +58,30 @@ class Manager:
             check=True,
         ).stdout
         [deployment] = [item for item in yaml.safe_load_all(rendered) if item and item["kind"] == "Deployment"]
-        [container] = [c for c in deployment["spec"]["template"]["spec"]["containers"] if c["name"] == "manager"]
-        return cls(deployment["metadata"]["namespace"], deployment["metadata"]["name"], container)
+        containers = {c["name"]: c for c in deployment["spec"]["template"]["spec"]["containers"]}
+        return cls(
+            deployment["metadata"]["namespace"], deployment["metadata"]["name"], containers["manager"],
+            containers["event-relay"],
+        )
 
-    def environment(self, namespace: str, pod_name: str) -> dict[str, str]:
-        """The container's variables, with the downward API's metadata.namespace and metadata.name answered."""
+    def environment(self, namespace: str, pod_name: str, container: dict | None = None) -> dict[str, str]:
+        """A container's variables (the manager's by default), with the downward API's metadata.namespace and
+        metadata.name answered."""
         fields = {"metadata.namespace": namespace, "metadata.name": pod_name}
         variables = {}
-        for variable in self.container.get("env", []):
+        for variable in (container or self.container).get("env", []):
             field = ((variable.get("valueFrom") or {}).get("fieldRef") or {}).get("fieldPath")
             if field and field not in fields:
                 raise SandboxError(f"the manager's {variable['name']} comes from {field}, which local runs do not set")
             variables[variable["name"]] = fields[field] if field else str(variable.get("value", ""))
         return variables
+
+    def relay_command(self) -> list[str]:
+        """The event relay's command, run by this interpreter: the image's ansible-python (Dockerfile)."""
+        program, *arguments = self.relay["command"]
+        if program != "ansible-python":
+            raise SandboxError(f"the event relay runs {program}, which local runs do not know: expected ansible-python")
+        return [sys.executable, *arguments]
 
     def arguments(self, namespace: str) -> list[str]:
         """The container's arguments; outside a pod, leader election cannot infer its namespace, so it is named."""
@@ -79,8 +92,9 @@ class Manager:
 
 
 class LocalOperator:
-    """One ansible-operator process of an install, logging to `workdir/operator.log`: on a bridge host of its own, or
-    with `on_bridge=False` on the machine's network (for a cluster the bridge does not reach; one at a time)."""
+    """One ansible-operator process of an install, logging to `workdir/operator.log`, and its event relay, logging to
+    `workdir/event-relay.log`, as the two containers of its pod: on a bridge host of their own, or with
+    `on_bridge=False` on the machine's network (for a cluster the bridge does not reach; one at a time)."""
 
     def __init__(
         self,
@@ -105,6 +119,7 @@ class LocalOperator:
         self.namespace = namespace or self.manager.namespace
         self.workdir = workdir
         self.log = workdir / "operator.log"
+        self.relay_log = workdir / "event-relay.log"
         state_dir = workdir / "ansible-operator"  # seen by the operator as /tmp/ansible-operator
         state_dir.mkdir(parents=True, exist_ok=True)
         self.runner_dir = state_dir / "runner"
@@ -133,6 +148,30 @@ class LocalOperator:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+        self.relay: subprocess.Popen | None = None
+        self.start_relay(kubeconfig, {**inherited, "PATH": path}, pod_name)
+
+    def start_relay(self, kubeconfig: Path, inherited: dict[str, str], pod_name: str) -> None:
+        relay_env = {
+            **inherited,
+            **self.manager.environment(self.namespace, pod_name, self.manager.relay),
+            "KUBECONFIG": str(kubeconfig),
+        }
+        with self.relay_log.open("ab") as log:
+            self.relay = self.host.popen(
+                self.manager.relay_command(),
+                cwd=config.REPO_ROOT,  # the image runs it from ${HOME}, where event_relay/ is
+                env=relay_env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def kill_relay(self) -> None:
+        """SIGKILL to the event relay alone, as when its container is killed."""
+        if self.relay is not None and self.relay.poll() is None:
+            self.relay.kill()
+            self.relay.wait()
 
     @property
     def metrics_url(self) -> str:
@@ -180,8 +219,9 @@ class LocalOperator:
     def stop(self, grace: float = 30) -> None:
         """SIGTERM to the operator and a grace period, as a kubelet gives its container's first process, then SIGKILL
         to whatever is left of it and its runs."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)  # `ip netns exec` and sh exec'd it: the pid is ansible-operator's
+        for process in (self.process, self.relay):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)  # `ip netns exec` and sh exec'd it: the pid is the program's own
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=grace)
         self.kill()
@@ -190,6 +230,8 @@ class LocalOperator:
         """SIGKILL to the operator and every run it started, as when its node dies."""
         self.host.signal_all(signal.SIGKILL)
         self.process.wait()
+        if self.relay is not None:
+            self.relay.wait()
         self.host.remove()
 
 

@@ -116,24 +116,24 @@ class BridgeHost:
 
 
 class MachineHost:
-    """The machine's own network and loopback: one process at a time may bind the fixed ports there."""
+    """The machine's own network and loopback: one operator at a time may bind the fixed ports there."""
 
     address = IPv4Address("127.0.0.1")
     name = "machine"
 
     def __init__(self) -> None:
-        self._process: subprocess.Popen | None = None
+        self._processes: list[subprocess.Popen] = []
 
     def popen(self, argv: Sequence[str], *, binds: Mapping[Path, Path] | None = None, **popen_options):
         command = ["unshare", "--mount", "--propagation", "private", *_mounting(binds), *argv]
-        self._process = subprocess.Popen(command, start_new_session=True, **popen_options)
-        return self._process
+        self._processes.append(subprocess.Popen(command, start_new_session=True, **popen_options))
+        return self._processes[-1]
 
     def signal_all(self, number: int) -> None:
-        """Signal the process's session (children that started a session of their own end with their parent)."""
-        if self._process is not None:
+        """Signal each process's session (children that started a session of their own end with their parent)."""
+        for process in self._processes:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._process.pid, number)
+                os.killpg(process.pid, number)
 
     def remove(self) -> None:
         pass  # nothing was created

@@ -11,6 +11,7 @@ lists; an error reply is a ReplyError.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import En
 class ConnectionSettings:
     password: str | None = None
     connect_timeout: float = 0.5
-    socket_timeout: float = 1.0
+    socket_timeout: float | None = 1.0  # None: wait as long as it takes (a subscribed connection)
 
 
 class ReplyError(Exception):
@@ -81,6 +82,31 @@ class RedisConnection:
                 if isinstance(reply, ReplyError):
                     raise reply
         return replies
+
+    def subscribe(self, channels: Sequence[str]) -> None:
+        """SUBSCRIBE to `channels` (Redis confirms each with a reply of its own), and have the kernel probe the idle
+        connection, so that a peer gone without a word (its host removed) ends next_message within about 30 s."""
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        for option, value in (("TCP_KEEPIDLE", 15), ("TCP_KEEPINTVL", 5), ("TCP_KEEPCNT", 3)):
+            if hasattr(socket, option):  # Linux names; elsewhere the system's defaults apply
+                self._socket.setsockopt(socket.IPPROTO_TCP, getattr(socket, option), value)
+        self._socket.sendall(_encode(("SUBSCRIBE", *channels)))
+        for _channel in channels:
+            reply = self._read()
+            if isinstance(reply, ReplyError):
+                raise reply
+
+    def next_message(self) -> tuple[str, str]:
+        """The next (channel, data) published to a subscribed connection; a closed connection raises."""
+        while True:
+            reply = self._read()
+            if isinstance(reply, list) and len(reply) == 3 and reply[0] == "message":
+                return reply[1], reply[2]
+
+    def shutdown(self) -> None:
+        """End the connection from another thread: a next_message waiting on it raises at once."""
+        with contextlib.suppress(OSError):  # already closed by the peer
+            self._socket.shutdown(socket.SHUT_RDWR)
 
     def _line(self) -> bytes:
         line = self._reader.readline()

@@ -1,0 +1,39 @@
+"""`python -m event_relay`: the relay of the operator in the same pod (config/manager/manager.yaml, container
+event-relay), watching what WATCH_NAMESPACE names (empty: every namespace), as ansible-operator does."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+
+from event_relay.kube import Kube, api_client
+from event_relay.relay import Relay
+
+
+def main() -> int:
+    logging.basicConfig(
+        level=os.environ.get("EVENT_RELAY_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stdout,
+    )
+    watch_namespace = os.environ.get("WATCH_NAMESPACE", "")
+    relay = Relay(Kube(api_client(), watch_namespace), watch_namespace)
+    signal.signal(signal.SIGTERM, _exit)  # interrupts the pod watch's request in this thread, unlike an Event
+    logging.getLogger("event_relay").info("relaying events of %s", watch_namespace or "every namespace")
+    try:
+        relay.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        relay.close()
+    return 0
+
+
+def _exit(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    sys.exit(main())

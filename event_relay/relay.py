@@ -1,0 +1,128 @@
+"""The relay's state: the served RedisClusters, their pods, one subscription per Sentinel; and what each change means.
+
+Both watches and every subscription call in from their own threads; one lock keeps the state consistent. Nothing
+here blocks on the network while holding it: subscriptions connect in their own threads, and patches are sent by the
+Coalescer's.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
+
+from event_relay import kube, rules
+from event_relay.rules import ClusterKey, PodState
+from event_relay.sentinels import SentinelSubscription
+from event_relay.triggers import ANNOTATION, Coalescer
+
+log = logging.getLogger(__name__)
+
+
+class Relay:
+    def __init__(self, api: kube.Kube, watch_namespace: str):
+        self._kube, self._watch_namespace = api, watch_namespace
+        self._lock = threading.Lock()
+        self._clusters: set[ClusterKey] = set()
+        self._pods: dict[tuple[str, str], PodState] = {}  # (namespace, name) -> state
+        self._subscriptions: dict[tuple[str, str], SentinelSubscription] = {}
+        self._triggers = Coalescer(lambda cluster, value: self._kube.annotate(cluster, ANNOTATION, value))
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        """Until `stopped` is set: the RedisClusters' watch in a thread of its own, the pods' in this one."""
+        clusters = threading.Thread(
+            target=kube.follow,
+            args=("RedisCluster", self._kube.list_clusters, self.cluster_event, self.clusters_listed, self.stopped),
+            name="redisclusters",
+            daemon=True,
+        )
+        clusters.start()
+        kube.follow("Pod", self._kube.list_pods, self.pod_event, self.pods_listed, self.stopped)
+
+    def close(self) -> None:
+        self.stopped.set()
+        with self._lock:
+            for subscription in self._subscriptions.values():
+                subscription.close()
+            self._subscriptions.clear()
+        self._triggers.close()
+
+    # RedisClusters: which ones the operator serves, so that only theirs are subscribed to and reconciled.
+    def clusters_listed(self, items: list[dict]) -> None:
+        with self._lock:
+            self._clusters = {self._key(item) for item in items if rules.served(item, self._watch_namespace)}
+            self._refresh()
+
+    def cluster_event(self, kind: str, item: dict) -> None:
+        key = self._key(item)
+        with self._lock:
+            if kind != "DELETED" and rules.served(item, self._watch_namespace):
+                self._clusters.add(key)
+            else:
+                self._clusters.discard(key)
+                self._triggers.forget(key)
+            self._refresh()
+
+    # Pods: the changes Kubernetes' dependent watches do not pass on, and the Sentinels' addresses.
+    def pods_listed(self, items: list[dict]) -> None:
+        with self._lock:
+            self._pods = {}
+            for item in items:
+                if (state := PodState.of(item)) is not None:
+                    self._pods[(state.cluster.namespace, state.name)] = state
+            self._refresh()
+
+    def pod_event(self, kind: str, item: dict) -> None:
+        state = PodState.of(item)
+        if state is None:
+            return
+        pod = (state.cluster.namespace, state.name)
+        with self._lock:
+            before = self._pods.get(pod)
+            after = None if kind == "DELETED" else state
+            if after is None:
+                self._pods.pop(pod, None)
+            else:
+                self._pods[pod] = after
+            reason = rules.pod_change(before, after)
+            if reason and state.cluster in self._clusters:
+                self._triggers.request(state.cluster, reason)
+            self._refresh()
+
+    def _refresh(self) -> None:
+        """Subscribe to each Sentinel of a served cluster that can be reached, and to nothing else."""
+        wanted = {
+            pod: state
+            for pod, state in self._pods.items()
+            if state.subscribable and state.cluster in self._clusters
+        }
+        for pod, subscription in list(self._subscriptions.items()):
+            state = wanted.get(pod)
+            if state is None or Endpoint(state.address, state.sentinel_port) != subscription.endpoint:
+                subscription.close()
+                del self._subscriptions[pod]
+        for pod, state in wanted.items():
+            if pod not in self._subscriptions:
+                self._subscriptions[pod] = self._subscribe(state)
+
+    def _subscribe(self, state: PodState) -> SentinelSubscription:
+        def message(channel: str, data: str) -> None:
+            if (reason := rules.sentinel_message(state.name, channel, data)) is not None:
+                self._triggers.request(state.cluster, reason)
+
+        def resubscribed() -> None:
+            self._triggers.request(state.cluster, f"resubscribed to {state.name}: its events meanwhile are unknown")
+
+        return SentinelSubscription(state.name, Endpoint(state.address, state.sentinel_port), message, resubscribed)
+
+    @staticmethod
+    def _key(item: dict) -> ClusterKey:
+        metadata = item.get("metadata") or {}
+        return ClusterKey(metadata.get("namespace", ""), metadata.get("name", ""))
+
+    def subscribed(self) -> list[str]:
+        """The Sentinel pods subscribed to, as namespace/name (for the log and the tests)."""
+        with self._lock:
+            return sorted(f"{namespace}/{name}" for namespace, name in self._subscriptions)
