@@ -60,7 +60,9 @@ class Manager:
         [deployment] = [item for item in yaml.safe_load_all(rendered) if item and item["kind"] == "Deployment"]
         containers = {c["name"]: c for c in deployment["spec"]["template"]["spec"]["containers"]}
         return cls(
-            deployment["metadata"]["namespace"], deployment["metadata"]["name"], containers["manager"],
+            deployment["metadata"]["namespace"],
+            deployment["metadata"]["name"],
+            containers["manager"],
             containers["event-relay"],
         )
 
@@ -148,20 +150,22 @@ class LocalOperator:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        self.relay: subprocess.Popen | None = None
-        self.start_relay(kubeconfig, {**inherited, "PATH": path}, pod_name)
-
-    def start_relay(self, kubeconfig: Path, inherited: dict[str, str], pod_name: str) -> None:
-        relay_env = {
+        self._relay_env = {
             **inherited,
             **self.manager.environment(self.namespace, pod_name, self.manager.relay),
             "KUBECONFIG": str(kubeconfig),
+            "PATH": path,
         }
+        self.relay: subprocess.Popen | None = None
+        self.start_relay()
+
+    def start_relay(self) -> None:
+        """The event relay, as the pod's event-relay container runs it (again, after kill_relay)."""
         with self.relay_log.open("ab") as log:
             self.relay = self.host.popen(
                 self.manager.relay_command(),
                 cwd=config.REPO_ROOT,  # the image runs it from ${HOME}, where event_relay/ is
-                env=relay_env,
+                env=self._relay_env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

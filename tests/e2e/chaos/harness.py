@@ -18,6 +18,7 @@ from tests.e2e.chaos.rollout import watch_rollout
 from tests.e2e.chaos.workload import PodAddresses, Writer, lost_writes
 from tests.e2e.conftest import Operator
 from tests.e2e.kube import Kube, wait_for
+from tests.e2e.manifests import RECONCILE_PERIOD
 from tests.e2e.redis_view import ClusterView
 from tests.e2e.rediscluster import wait_healthy
 
@@ -30,6 +31,10 @@ ROLLOUT_TIMEOUT = 600
 WARM_WRITES = 50  # acknowledged writes before the fault, so the gap is measured from a steady state
 OPERATOR_KILLS = 20  # kill_operator_mid_reconcile: reconciles interrupted in one run
 SIZE = 3
+# The period relay_down_during_failover gives its cluster so that the safety net shows within the scenario.
+SAFETY_NET_SECONDS = 20
+SAFETY_NET_PERIOD = f"{SAFETY_NET_SECONDS}s"
+RECONCILE_SECONDS = 8  # more than a reconcile of a Healthy cluster takes on the sandbox (bench/reconcile.py)
 
 
 def manifest(size: int = SIZE) -> str:
@@ -94,8 +99,12 @@ class Context:
 
     @property
     def master(self) -> str:
-        """The master's pod name, as the Sentinels name it."""
+        """The master's pod name before the fault, as the Sentinels named it."""
         return self.view.master_by_sentinels().split(".", 1)[0]
+
+    def master_by_sentinels(self) -> str:
+        """The master's pod name as the Sentinels name it now."""
+        return ClusterView(self.kube, self.namespace, NAME, PASSWORD).master_by_sentinels().split(".", 1)[0]
 
     def patch(self, spec: dict) -> None:
         self.kube.patch_rediscluster(self.namespace, NAME, {"spec": spec})
@@ -217,6 +226,42 @@ def operator_down_during_failover(ctx: Context) -> None:
         ctx.operator.start()
 
 
+def shorten_the_safety_net(ctx: Context) -> None:
+    """The periodic reconcile of this RedisCluster every SAFETY_NET_PERIOD instead of watches.yaml's minutes."""
+    annotations = {RECONCILE_PERIOD: SAFETY_NET_PERIOD}
+    ctx.kube.patch_rediscluster(ctx.namespace, NAME, {"metadata": {"annotations": annotations}})
+
+
+def relay_down_during_failover(ctx: Context) -> None:
+    """The event relay is killed, then the master frozen until Sentinel fails over: no event reaches the operator,
+    and the periodic reconcile alone (shortened by shorten_the_safety_net) must bring the role labels and the status
+    to the new master. Then the relay and watches.yaml's period come back."""
+    operator = ctx.operator.current
+    operator.kill_relay()
+    try:
+        # Reconciles asked for before (by the annotation, by the relay) must be over, the last one Healthy with no
+        # requeue pending, or one of them (not the period) would be what notices the failover.
+        wait_healthy(ctx.kube, ctx.namespace, NAME, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
+        time.sleep(RECONCILE_SECONDS)
+        freeze_master(ctx)
+        new_master = wait_for(ctx.master_by_sentinels, 30, "the Sentinels to agree on the new master", interval=0.2)
+
+        def status_names_it() -> bool:
+            return (
+                (ctx.kube.rediscluster(ctx.namespace, NAME).get("status") or {})
+                .get("master", "")
+                .startswith(new_master)
+            )
+
+        try:
+            wait_for(status_names_it, 3 * SAFETY_NET_SECONDS, f"the safety net to report master {new_master}")
+        except AssertionError as timed_out:
+            ctx.violations.append(str(timed_out))
+    finally:
+        operator.start_relay()
+        ctx.kube.patch_rediscluster(ctx.namespace, NAME, {"metadata": {"annotations": {RECONCILE_PERIOD: None}}})
+
+
 def kill_operator_mid_reconcile(ctx: Context) -> None:
     """Kill the operator at a random moment of a reconcile that changes live config, then let a new one finish."""
     for attempt in range(OPERATOR_KILLS):
@@ -282,11 +327,12 @@ ALL = [
     Scenario(scale_down_removes_the_master, prepare=master_at_the_last_ordinal),
     Scenario(kill_operator_mid_reconcile),
     Scenario(operator_down_during_failover),
+    Scenario(relay_down_during_failover, prepare=shorten_the_safety_net),
     Scenario(rolling_change),
 ]
 # The quick cases of `make test` (CI on 2 cores, about 5 minutes): a planned failover (preStop), an unplanned one
 # with a split brain (min-replicas-to-write, divergent writes), and a rolling change (one pod down, the master last).
-QUICK_NAMES = ("delete_master_pod", "isolate_master", "rolling_change")
+QUICK_NAMES = ("delete_master_pod", "isolate_master", "rolling_change", "relay_down_during_failover")
 QUICK = [scenario for scenario in ALL if scenario.name in QUICK_NAMES]
 
 
