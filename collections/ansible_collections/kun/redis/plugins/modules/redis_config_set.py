@@ -2,6 +2,7 @@
 # Copyright: redis-kun operator developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Ansible module: bring the live configuration of Redis nodes to the desired map with CONFIG SET, without restarts."""
+# Its work is module_utils/config/set_config.py, shared with its action (plugins/action/redis_config_set.py).
 # Ansible's module layout puts DOCUMENTATION, EXAMPLES and RETURN before the imports.
 # ruff: noqa: E402
 
@@ -17,6 +18,9 @@ description:
   - Persists the change with CONFIG REWRITE on nodes that run from a configuration file.
   - Keys the operator owns (replicaof, passwords, files, ports) or that Redis cannot change while running are refused,
     naming each key and why; a refused or unknown key changes nothing on any node.
+  - With a local connection (ansible-operator's, a playbook's on localhost) the action of the same name does the
+    module's work in Ansible's own process, without starting a Python process for it; elsewhere the module runs on
+    the target host.
 version_added: "0.1.0"
 extends_documentation_fragment:
   - kun.redis.redis_connection
@@ -79,68 +83,13 @@ unreachable_members:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kun.redis.plugins.module_utils.config.apply import apply_changes, read_live
-from ansible_collections.kun.redis.plugins.module_utils.config.plan import (
-    config_changes,
-    desired_config,
-    refusals,
-    unknown_keys,
-)
-from ansible_collections.kun.redis.plugins.module_utils.redis.args import (
-    connection_argument_spec,
-    connection_settings,
-    endpoints,
-)
-from ansible_collections.kun.redis.plugins.module_utils.redis.client import describe_error
-
-
-def argument_spec() -> dict:
-    return {
-        **connection_argument_spec(),
-        "config": {"type": "dict", "default": {}},
-        "disable_persistence": {"type": "bool", "default": False},
-        "min_replicas_to_write": {"type": "int"},
-        "min_replicas_max_lag": {"type": "int"},
-    }
-
-
-def run(module: AnsibleModule) -> None:
-    params = module.params
-    refused = refusals(params["config"])
-    if refused:
-        module.fail_json(msg=f"configuration refused, nothing changed: {'; '.join(refused)}", refused=refused)
-    desired = desired_config(
-        params["config"], params["disable_persistence"], params["min_replicas_to_write"], params["min_replicas_max_lag"]
-    )
-    connection = connection_settings(params)
-    live = read_live(endpoints(params["nodes"]), list(desired), connection)
-    reachable = [node for node in live if node.reachable]
-    unknown = sorted({key for node in reachable for key in unknown_keys(desired, node.values)})
-    if unknown:
-        module.fail_json(msg=f"unknown to Redis, nothing changed: {', '.join(unknown)}", desired=desired)
-    report = []
-    for node in reachable:
-        changes = config_changes(desired, node.values)
-        rewritten = False
-        if changes and not module.check_mode:
-            try:
-                rewritten = apply_changes(node, {key: change["after"] for key, change in changes.items()}, connection)
-            except Exception as error:  # a value Redis rejects: name the node and Redis' reason
-                module.fail_json(
-                    msg=f"CONFIG SET on {node.endpoint.name} failed: {describe_error(error)}", nodes=report
-                )
-        report.append({"name": node.endpoint.name, "changed": changes, "rewritten": rewritten})
-    module.exit_json(
-        changed=any(entry["changed"] for entry in report),
-        desired=desired,
-        nodes=report,
-        unreachable_members=[{"name": node.endpoint.name, "error": node.error} for node in live if not node.reachable],
-    )
+from ansible_collections.kun.redis.plugins.module_utils.config.set_config import argument_spec, set_config
+from ansible_collections.kun.redis.plugins.module_utils.module_work import finish
 
 
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    run(module)
+    finish(module, set_config)
 
 
 if __name__ == "__main__":

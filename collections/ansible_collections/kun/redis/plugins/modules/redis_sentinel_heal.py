@@ -2,6 +2,7 @@
 # Copyright: redis-kun operator developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Ansible module: observe a Redis group and its Sentinels, plan the corrections, carry them out, report."""
+# Its work is module_utils/topology/heal.py, shared with its action (plugins/action/redis_sentinel_heal.py).
 # Ansible's module layout puts DOCUMENTATION, EXAMPLES and RETURN before the imports.
 # ruff: noqa: E402
 
@@ -28,6 +29,9 @@ description:
     reachable Sentinel is made to monitor the master under I(group) with the given settings and auth-pass. Sentinels
     that list gone or stale replicas or Sentinels are reset one at a time, each waited for until it sees the
     topology again.
+  - With a local connection (ansible-operator's, a playbook's on localhost) the action of the same name does the
+    module's work in Ansible's own process, without starting a Python process for it; elsewhere the module runs on
+    the target host.
 version_added: "0.1.0"
 extends_documentation_fragment:
   - kun.redis.redis_connection
@@ -160,74 +164,13 @@ message:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kun.redis.plugins.module_utils.redis.args import (
-    SENTINEL_PORT,
-    connection_argument_spec,
-    connection_settings,
-    endpoint_list_spec,
-    endpoints,
-)
-from ansible_collections.kun.redis.plugins.module_utils.topology.executor import ActionFailed, Executor
-from ansible_collections.kun.redis.plugins.module_utils.topology.observer import observe
-from ansible_collections.kun.redis.plugins.module_utils.topology.planner import Desired, plan
-from ansible_collections.kun.redis.plugins.module_utils.topology.report import heal_result
-from ansible_collections.kun.redis.plugins.module_utils.topology.snapshot import SentinelSettings
-
-# Sentinels of different clusters that share this name merge their groups (spotahome #550).
-SHARED_GROUP_NAME = "mymaster"
-
-
-def argument_spec() -> dict:
-    return {
-        **connection_argument_spec(),
-        "sentinels": {**endpoint_list_spec(SENTINEL_PORT, required=False), "default": []},
-        "group": {"type": "str", "required": True},
-        "quorum": {"type": "int"},
-        "down_after_milliseconds": {"type": "int", "default": 5000},
-        "failover_timeout": {"type": "int", "default": 10000},
-        "parallel_syncs": {"type": "int", "default": 1},
-        "wait_timeout": {"type": "float", "default": 30.0},
-        "size": {"type": "int"},
-        "previous_master": {"type": "str"},
-    }
-
-
-def run(module: AnsibleModule) -> None:
-    params = module.params
-    if params["group"] == SHARED_GROUP_NAME:
-        module.fail_json(msg=f"group {SHARED_GROUP_NAME!r} is refused: use a name unique to the cluster")
-    nodes, sentinels = endpoints(params["nodes"]), endpoints(params["sentinels"])
-    connection = connection_settings(params)
-    desired = Desired(
-        params["group"],
-        SentinelSettings(
-            quorum=params["quorum"] or len(sentinels) // 2 + 1,
-            down_after_milliseconds=params["down_after_milliseconds"],
-            failover_timeout=params["failover_timeout"],
-            parallel_syncs=params["parallel_syncs"],
-        ),
-        size=params["size"] or len(nodes),
-    )
-    snapshot = observe(nodes, sentinels, desired.group, connection)
-    first = plan(snapshot, desired)
-    if module.check_mode or not first.actions:
-        result = heal_result(snapshot, first, first.actions, first.events, params["previous_master"])
-        module.exit_json(changed=bool(first.actions), **result)
-    executor = Executor(nodes, sentinels, desired.group, connection, params["wait_timeout"])
-    try:
-        executor.run(first.actions)
-    except ActionFailed as failure:
-        result = heal_result(snapshot, first, failure.done, (), params["previous_master"])
-        module.fail_json(msg=str(failure), changed=bool(failure.done), **result)
-    # Report the topology the actions produced, and whether anything is still to be done.
-    after = observe(nodes, sentinels, desired.group, connection)
-    result = heal_result(after, plan(after, desired), first.actions, first.events, params["previous_master"])
-    module.exit_json(changed=True, **result)
+from ansible_collections.kun.redis.plugins.module_utils.module_work import finish
+from ansible_collections.kun.redis.plugins.module_utils.topology.heal import argument_spec, heal
 
 
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    run(module)
+    finish(module, heal)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 # Copyright: redis-kun operator developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Ansible module: what a reconcile needs to know of a RedisCluster's Kubernetes side, in one request per kind."""
+# Its work is module_utils/rediscluster/observe.py, shared with its action (plugins/action/rediscluster_observe.py).
 # Ansible's module layout puts DOCUMENTATION, EXAMPLES and RETURN before the imports.
 # ruff: noqa: E402
 
@@ -21,6 +22,9 @@ description:
   - The labels and the hosts are the caller's, so that what is listed is what the caller's templates label, and the
     members are the hosts its pods' scripts search.
   - Reads only; check mode reads as well.
+  - With a local connection (ansible-operator's, a playbook's on localhost) the action of the same name does the
+    module's work in Ansible's own process, without starting a Python process for it; elsewhere the module runs on
+    the target host.
 version_added: "0.1.0"
 requirements:
   - PyYAML (to read a kubeconfig)
@@ -172,79 +176,14 @@ live_objects:
   elements: dict
 """
 
-from urllib.parse import quote
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.kun.redis.plugins.module_utils.kube.client import (
-    KubeApiError,
-    connect,
-    connection_argument_spec,
-    error_message,
-    list_items,
-    object_path,
-)
-from ansible_collections.kun.redis.plugins.module_utils.rediscluster.members import claims, cluster_members
-
-
-def argument_spec() -> dict:
-    statefulset = {
-        "name": {"type": "str", "required": True},
-        "hosts": {"type": "list", "elements": "str", "required": True},
-        "port": {"type": "int", "required": True},
-    }
-    return {
-        "namespace": {"type": "str", "required": True},
-        "labels": {"type": "dict", "required": True},
-        "claim_labels": {"type": "dict", "required": True},
-        "redis": {"type": "dict", "required": True, "options": statefulset},
-        "sentinel": {"type": "dict", "required": True, "options": statefulset},
-        "role_label": {"type": "str", "required": True},
-        "objects": {
-            "type": "list",
-            "elements": "dict",
-            "default": [],
-            "options": {
-                "api_version": {"type": "str", "required": True},
-                "resource": {"type": "str", "required": True},
-            },
-        },
-        **connection_argument_spec(),
-    }
-
-
-def label_selector(labels: dict) -> str:
-    """A labelSelector that matches every one of `labels`."""
-    return ",".join(f"{key}={value}" for key, value in sorted(labels.items()))
+from ansible_collections.kun.redis.plugins.module_utils.module_work import finish
+from ansible_collections.kun.redis.plugins.module_utils.rediscluster.observe import argument_spec, observe_cluster
 
 
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    params = module.params
-    selector = label_selector(params["labels"])
-    try:
-        api = connect(params)
-        pods = api.get(object_path("v1", "pods", params["namespace"]), labelSelector=selector)
-        pvcs = api.get(
-            object_path("v1", "persistentvolumeclaims", params["namespace"]),
-            labelSelector=label_selector(params["claim_labels"]),
-        )
-        objects = []
-        for kind in params["objects"]:
-            collection = object_path(kind["api_version"], kind["resource"], params["namespace"])
-            listed = list_items(api.get(collection, labelSelector=selector))
-            if listed:
-                # One object of the kind read alone: ansible-operator's proxy starts watching a kind for the
-                # RedisCluster when it answers a GET of one object the RedisCluster owns (a list, or the PATCH of a
-                # server-side apply, does not), so that deleting or changing any of them reconciles at once.
-                api.get(f"{collection}/{quote(listed[0]['metadata']['name'], safe='')}")
-            objects += listed
-    except KubeApiError as error:
-        module.fail_json(
-            msg=f"cannot list the pods, claims and objects labelled {selector} in namespace {params['namespace']}: "
-            f"{error_message(error)}"
-        )
-    members = cluster_members(pods.get("items") or [], params["redis"], params["sentinel"], params["role_label"])
-    module.exit_json(changed=False, redis_claims=claims(pvcs.get("items") or []), live_objects=objects, **members)
+    finish(module, observe_cluster)
 
 
 if __name__ == "__main__":

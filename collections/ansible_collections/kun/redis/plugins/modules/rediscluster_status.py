@@ -2,6 +2,7 @@
 # Copyright: redis-kun operator developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Ansible module: write a RedisCluster's status once per reconcile and record Events about it."""
+# Its work is module_utils/rediscluster/status.py, shared with its action (plugins/action/rediscluster_status.py).
 # Ansible's module layout puts DOCUMENTATION, EXAMPLES and RETURN before the imports.
 # ruff: noqa: E402
 
@@ -19,6 +20,9 @@ description:
   - Records each of I(events) as a core/v1 Event involving the RedisCluster. A repeat of an Event (same type, reason
     and message) increments its count and lastTimestamp instead of creating another object.
   - Receives no secret, so none can reach the status or the Events.
+  - With a local connection (ansible-operator's, a playbook's on localhost) the action of the same name does the
+    module's work in Ansible's own process, without starting a Python process for it; elsewhere the module runs on
+    the target host.
 version_added: "0.1.0"
 requirements:
   - PyYAML (to read a kubeconfig)
@@ -186,187 +190,14 @@ events:
   sample: [{"name": "test.5f1c0e9a2b7d4c61", "type": "Normal", "reason": "CheckAndHeal", "message": "Cluster ok"}]
 """
 
-import socket
-from datetime import UTC, datetime
-
-from ansible.module_utils.basic import AnsibleModule, env_fallback
-from ansible_collections.kun.redis.plugins.module_utils.kube.client import (
-    KubeApi,
-    KubeApiError,
-    connect,
-    connection_argument_spec,
-    error_message,
-    object_path,
-)
-from ansible_collections.kun.redis.plugins.module_utils.rediscluster.conditions import (
-    REFRESH_SECONDS,
-    next_status,
-    timestamp,
-)
-from ansible_collections.kun.redis.plugins.module_utils.rediscluster.events import event_name, new_event, repeat_patch
-
-# The RedisCluster resource (config/crd).
-API_VERSION = "redis.kun/v1beta1"
-PLURAL = "redisclusters"
-# Another writer between our read and our write makes the conditional write fail; read, merge and try again.
-WRITE_ATTEMPTS = 5
-# The option names of the status fields other than the conditions.
-STATUS_FIELDS = {
-    "master": "master",
-    "master_ip": "masterIP",
-    "sentinel_ip": "sentinelIP",
-    "master_count": "masterCount",
-    "replica_count": "replicaCount",
-    "sentinel_count": "sentinelCount",
-    "observed_generation": "observedGeneration",
-}
-
-
-def argument_spec() -> dict:
-    return {
-        "name": {"type": "str", "required": True},
-        "namespace": {"type": "str", "required": True},
-        "uid": {"type": "str"},
-        "condition": {
-            "type": "dict",
-            "required": True,
-            "options": {
-                "type": {"type": "str", "required": True},
-                "status": {"type": "str", "choices": ["True", "False", "Unknown"], "default": "True"},
-                "reason": {"type": "str"},
-                "message": {"type": "str", "default": ""},
-            },
-        },
-        "master": {"type": "str"},
-        "master_ip": {"type": "str"},
-        "sentinel_ip": {"type": "str"},
-        "master_count": {"type": "int"},
-        "replica_count": {"type": "int"},
-        "sentinel_count": {"type": "int"},
-        "observed_generation": {"type": "int"},
-        "events": {
-            "type": "list",
-            "elements": "dict",
-            "default": [],
-            "options": {
-                "reason": {"type": "str", "required": True},
-                "message": {"type": "str", "required": True},
-                "type": {"type": "str", "choices": ["Normal", "Warning"], "default": "Normal"},
-            },
-        },
-        "refresh_seconds": {"type": "int", "default": REFRESH_SECONDS},
-        "reporting_instance": {"type": "str", "fallback": (env_fallback, ["POD_NAME"])},
-        **connection_argument_spec(),
-    }
-
-
-class StatusWriter:
-    """Reads the RedisCluster and writes its status and Events through the Kubernetes API."""
-
-    def __init__(self, module: AnsibleModule, api: KubeApi):
-        self.module = module
-        self.params = module.params
-        self.api = api
-        self.path = object_path(API_VERSION, PLURAL, self.params["namespace"], self.params["name"])
-
-    def run(self) -> None:
-        now = datetime.now(UTC)
-        condition = self.params["condition"]
-        fields = {field: self.params[option] for option, field in STATUS_FIELDS.items()}
-        for _attempt in range(WRITE_ATTEMPTS):
-            owner = self._read()
-            current = owner.get("status") or {}
-            desired = next_status(current, condition, fields, now, self.params["refresh_seconds"])
-            if desired is None or self.module.check_mode or self._write(owner, desired):
-                break
-        else:
-            self._fail(f"status not written: it changed under us {WRITE_ATTEMPTS} times in a row")
-        involved = {
-            "apiVersion": owner["apiVersion"],
-            "kind": owner["kind"],
-            **{key: owner["metadata"][key] for key in ("name", "namespace", "uid")},
-        }
-        recorded = [event for event in self.params["events"] if self._record(involved, event, timestamp(now))]
-        self.module.exit_json(
-            changed=desired is not None or bool(recorded),
-            status=desired or current,
-            written=desired is not None,
-            events=[{"name": event_name(involved, event), **event} for event in recorded],
-            diff={"before": current, "after": desired or current},
-        )
-
-    def _read(self) -> dict:
-        try:
-            owner = self.api.get(self.path)
-        except KubeApiError as error:
-            self._fail(f"cannot read it: {error_message(error)}")
-        uid = owner["metadata"]["uid"]
-        if self.params["uid"] and uid != self.params["uid"]:
-            self._fail(f"it was replaced during this reconcile (uid {uid}, expected {self.params['uid']}); not written")
-        return owner
-
-    def _write(self, owner: dict, status: dict) -> bool:
-        """Writes `status` unless the object changed since it was read; False on such a conflict."""
-        body = {"metadata": {"resourceVersion": owner["metadata"]["resourceVersion"]}, "status": status}
-        try:
-            self.api.merge_patch(f"{self.path}/status", body)
-        except KubeApiError as error:
-            if error.status == 409:
-                return False
-            self._fail(f"cannot write its status: {error_message(error)}")
-        return True
-
-    def _record(self, involved: dict, event: dict, stamp: str) -> bool:
-        """Records one occurrence of `event` (nothing in check mode); False if the API refused it.
-
-        Kubernetes treats Events as best effort, and so does this: a failure is a warning, the status stays written.
-        """
-        if self.module.check_mode:
-            return True
-        try:
-            self._count(involved, event, stamp)
-        except KubeApiError as error:
-            self.module.warn(f"Event {event['reason']} on {self._what()} not recorded: {error_message(error)}")
-            return False
-        return True
-
-    def _count(self, involved: dict, event: dict, stamp: str) -> None:
-        """Creates the Event, or adds one to the count of the same Event recorded earlier."""
-        events = object_path("v1", "events", involved["namespace"])
-        path = f"{events}/{event_name(involved, event)}"
-        try:
-            existing = self.api.get(path)
-        except KubeApiError as error:
-            if error.status != 404:
-                raise
-            try:
-                # Not owned: the garbage collector need not wait for Events (they expire), and an owned Event would
-                # make ansible-operator watch Events and reconcile again for each one this module records.
-                self.api.create(events, new_event(involved, event, stamp, self._instance()), owned=False)
-                return
-            except KubeApiError as create_error:
-                if create_error.status != 409:
-                    raise
-                existing = self.api.get(path)  # created meanwhile: count on it
-        self.api.merge_patch(path, repeat_patch(existing.get("count"), stamp))
-
-    def _instance(self) -> str:
-        return self.params["reporting_instance"] or socket.gethostname()
-
-    def _what(self) -> str:
-        return f"RedisCluster {self.params['namespace']}/{self.params['name']}"
-
-    def _fail(self, problem: str) -> None:
-        self.module.fail_json(msg=f"{self._what()}: {problem}")
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.kun.redis.plugins.module_utils.module_work import finish
+from ansible_collections.kun.redis.plugins.module_utils.rediscluster.status import argument_spec, write_status
 
 
 def main() -> None:
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    try:
-        api = connect(module.params)
-    except KubeApiError as error:
-        module.fail_json(msg=f"RedisCluster {module.params['namespace']}/{module.params['name']}: {error}")
-    StatusWriter(module, api).run()
+    finish(module, write_status)
 
 
 if __name__ == "__main__":

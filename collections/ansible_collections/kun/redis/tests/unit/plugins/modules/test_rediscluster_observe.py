@@ -6,6 +6,7 @@ from __future__ import annotations
 import yaml
 from ansible_collections.kun.redis.plugins.module_utils.kube.client import connection_argument_spec
 from ansible_collections.kun.redis.plugins.module_utils.rediscluster.members import claims, cluster_members
+from ansible_collections.kun.redis.plugins.module_utils.rediscluster.observe import argument_spec, label_selector
 from ansible_collections.kun.redis.plugins.modules import rediscluster_observe
 from hypothesis import given
 from hypothesis import strategies as st
@@ -96,7 +97,7 @@ def test_members_listen_on_the_port_given():
 
 def test_the_label_selector_matches_every_label():
     labels = {"app.kubernetes.io/part-of": "rediscluster", "app.kubernetes.io/instance": "test"}
-    selector = rediscluster_observe.label_selector(labels)
+    selector = label_selector(labels)
     assert selector == "app.kubernetes.io/instance=test,app.kubernetes.io/part-of=rediscluster"
 
 
@@ -114,9 +115,7 @@ def test_return_documents_every_key():
     }
     (example,) = yaml.safe_load(module.EXAMPLES)
     # The example, copied, runs: it gives every option but the connection's (which come from the environment).
-    assert set(example["kun.redis.rediscluster_observe"]) == set(module.argument_spec()) - set(
-        connection_argument_spec()
-    )
+    assert set(example["kun.redis.rediscluster_observe"]) == set(argument_spec()) - set(connection_argument_spec())
 
 
 def test_claims_come_by_name_with_their_owner_references():

@@ -5,49 +5,28 @@ from __future__ import annotations
 import copy
 import json
 
-import pytest
 import yaml
 from ansible_collections.kun.redis.plugins.module_utils.kube.client import KubeApiError
+from ansible_collections.kun.redis.plugins.module_utils.module_work import TaskFailed
+from ansible_collections.kun.redis.plugins.module_utils.rediscluster.status import StatusWriter, argument_spec
 from ansible_collections.kun.redis.plugins.modules import rediscluster_status
 
 
-def load_module():
-    return rediscluster_status
-
-
 def test_examples_and_return_are_valid_yaml():
-    module = load_module()
+    module = rediscluster_status
     assert all(task["kun.redis.rediscluster_status"]["condition"]["type"] for task in yaml.safe_load(module.EXAMPLES))
     assert set(yaml.safe_load(module.RETURN)) == {"status", "written", "events"}
 
 
-# The module's decisions around the API: conflicts, Events created meanwhile or refused, a missing cluster. The API
+# The work's decisions around the API: conflicts, Events created meanwhile or refused, a missing cluster. The API
 # is replaced here by small fakes; tests/e2e/test_status_module.py runs the module against a real API server.
 
 
-class Exited(Exception):
-    """How the module ended: exit_json or fail_json, with its result."""
+class Outcome:
+    """How the work ended: its result, or its failure with the message and the partial result."""
 
     def __init__(self, failed: bool, result: dict):
-        super().__init__(result.get("msg"))
         self.failed, self.result = failed, result
-
-
-class FakeModule:
-    def __init__(self, check_mode: bool = False, **params):
-        spec = load_module().argument_spec()
-        self.params = {name: option.get("default") for name, option in spec.items()} | params
-        self.check_mode = check_mode
-        self.warnings: list[str] = []
-
-    def warn(self, warning: str) -> None:
-        self.warnings.append(warning)
-
-    def exit_json(self, **result) -> None:
-        raise Exited(False, result)
-
-    def fail_json(self, **result) -> None:
-        raise Exited(True, result)
 
 
 def api_error(status: int, message: str = "") -> KubeApiError:
@@ -141,12 +120,18 @@ HEALTHY = {"type": "Healthy", "status": "True", "reason": None, "message": "Clus
 EVENT = {"type": "Normal", "reason": "CheckAndHeal", "message": "Cluster ok"}
 
 
-def run(clusters: FakeClusters, event_api: FakeEvents, check_mode: bool = False, **params) -> Exited:
-    module = FakeModule(check_mode, name="test", namespace="ns", condition=HEALTHY, **params)
-    with pytest.raises(Exited) as exited:
-        load_module().StatusWriter(module, FakeApi(clusters, event_api)).run()
-    exited.value.result["warnings"] = module.warnings
-    return exited.value
+def run(clusters: FakeClusters, event_api: FakeEvents, check_mode: bool = False, **params) -> Outcome:
+    spec = argument_spec()
+    params = {name: option.get("default") for name, option in spec.items()} | {
+        "name": "test",
+        "namespace": "ns",
+        "condition": HEALTHY,
+        **params,
+    }
+    try:
+        return Outcome(False, StatusWriter(params, check_mode, FakeApi(clusters, event_api)).run())
+    except TaskFailed as failure:
+        return Outcome(True, {**failure.result, "msg": failure.msg})
 
 
 def test_a_conflict_is_resolved_by_reading_and_merging_again():

@@ -1,0 +1,14 @@
+# Copyright: redis-kun operator developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""rediscluster_status (documented in plugins/modules/rediscluster_status.py): its work runs in the controller's
+process when the task's connection is local, and the module runs elsewhere (plugins/plugin_utils/in_process.py)."""
+
+from __future__ import annotations
+
+from ansible_collections.kun.redis.plugins.module_utils.rediscluster.status import argument_spec, write_status
+from ansible_collections.kun.redis.plugins.plugin_utils.in_process import InProcessAction
+
+
+class ActionModule(InProcessAction):
+    ARGUMENT_SPEC = argument_spec()
+    work = staticmethod(write_status)
