@@ -94,9 +94,7 @@ class Relay:
     def _refresh(self) -> None:
         """Subscribe to each Sentinel of a served cluster that can be reached, and to nothing else."""
         wanted = {
-            pod: state
-            for pod, state in self._pods.items()
-            if state.subscribable and state.cluster in self._clusters
+            pod: state for pod, state in self._pods.items() if state.subscribable and state.cluster in self._clusters
         }
         for pod, subscription in list(self._subscriptions.items()):
             state = wanted.get(pod)
