@@ -82,12 +82,13 @@ class PodState:
 def pod_change(before: PodState | None, after: PodState | None) -> str | None:
     """Why a change of a pod (None: absent) calls for a reconcile of its cluster, or None when it does not.
 
-    A pod going (deleted, or being deleted), becoming ready or unready, restarting a container or moving to another
-    address changes what the status says or what the healer must do. A new pod without an address yet, and the
-    operator's own relabelling, do not.
+    A pod going (its deletion begun, and again once it is gone: only then is its name free for the StatefulSet to
+    use, which a RedisCluster deleted and applied again waits for), becoming ready or unready, restarting a container
+    or moving to another address changes what the status says or what the healer must do. A new pod without an
+    address yet, and the operator's own relabelling, do not.
     """
     if after is None:
-        return None if before is None or before.deleting else f"pod {before.name} deleted"
+        return None if before is None else f"pod {before.name} is gone"
     if before is None:
         return f"pod {after.name} is ready" if after.ready else None
     if after.deleting and not before.deleting:

@@ -71,8 +71,8 @@ BEFORE = PodState.of(pod())
 @pytest.mark.parametrize(
     ("before", "after", "reason"),
     [
-        (BEFORE, None, "pod redis-cluster-a-0 deleted"),
-        (replace(BEFORE, deleting=True), None, None),  # its deletion was relayed when it began
+        (BEFORE, None, "pod redis-cluster-a-0 is gone"),
+        (replace(BEFORE, deleting=True), None, "pod redis-cluster-a-0 is gone"),  # its name is free now
         (BEFORE, replace(BEFORE, deleting=True), "pod redis-cluster-a-0 is being deleted"),
         (BEFORE, replace(BEFORE, restarts=1), "pod redis-cluster-a-0 restarted a container"),
         (BEFORE, replace(BEFORE, ready=False), "pod redis-cluster-a-0 is not ready"),
