@@ -4,10 +4,11 @@ SENTINEL GET-MASTER-ADDR-BY-NAME like go-redis, Jedis and Lettuce), the time unt
 and acknowledged writes lost (medians and maxima over --runs runs). Each run
 is printed as it ends, the table at the end; a run that timed out counts as failed.
 
-    python bench/failover.py [--runs 10] [--scenario NAME ...]
+    python bench/failover.py [--runs 10] [--scenario NAME ...] [--idle-clusters 0]
 
 Starts the sandbox when it is not running, installs the CRD, runs its own namespaced operator and one RedisCluster
-(size 3, down-after-milliseconds 5000, failover-timeout 10000), and removes them at the end.
+(size 3, down-after-milliseconds 5000, failover-timeout 10000), and removes them at the end. With --idle-clusters N,
+N more Healthy RedisClusters idle on the same operator meanwhile (issue 14: the faults must cost no more among them).
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ import redis
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from bench.reconcile import manifest  # noqa: E402
 from sandbox import controlplane  # noqa: E402
 from tests.e2e.chaos import harness  # noqa: E402
 from tests.e2e.conftest import diagnostics  # noqa: E402
 from tests.e2e.kube import Kube  # noqa: E402
-from tests.e2e.rediscluster import apply_manifest, delete_cluster  # noqa: E402
+from tests.e2e.rediscluster import apply_manifest, delete_cluster, wait_healthy  # noqa: E402
 
 
 def _arguments() -> argparse.Namespace:
@@ -36,6 +38,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=10)
     names = [scenario.name for scenario in harness.ALL]
     parser.add_argument("--scenario", action="append", choices=names, help="default: every scenario")
+    parser.add_argument("--idle-clusters", type=int, default=0, help="Healthy RedisClusters idling beside it")
     return parser.parse_args()
 
 
@@ -94,11 +97,19 @@ def main() -> int:
     kube.kubectl("create", "namespace", namespace)
     operator = harness.RestartableOperator(kube, Path(tempfile.mkdtemp(prefix="bench-failover-")), namespace)
     rows = []
+    idle = [f"idle-{number}" for number in range(args.idle_clusters)]
     try:
         apply_manifest(kube, harness.manifest(), namespace)
+        if idle:
+            kube.kubectl("apply", "-n", namespace, "-f", "-", stdin="\n---\n".join(manifest(name) for name in idle))
+            for name in idle:
+                wait_healthy(kube, namespace, name, timeout=900)
+            print(f"# {len(idle)} other RedisClusters Healthy beside {harness.NAME}", flush=True)
         for scenario in scenarios:
             rows.append(_runs(kube, namespace, operator, scenario, args.runs))
     finally:
+        for name in idle:
+            kube.kubectl("delete", "rediscluster", name, "-n", namespace, "--wait=false")
         delete_cluster(kube, namespace, harness.NAME)
         operator.stop()
         kube.kubectl("delete", "namespace", namespace, "--wait=false")

@@ -180,8 +180,10 @@ def _arguments() -> argparse.Namespace:
 def main() -> int:
     args = _arguments()
     with operator_on_sandbox("bench-scale") as (kube, namespace, operator):
+        started = time.monotonic()
         apply_all(kube, namespace, ["scale-0"])
         wait_healthy(kube, operator, namespace, ["scale-0"], 0.5)
+        print(f"one RedisCluster applied alone: Healthy after {time.monotonic() - started:.1f} s", flush=True)
         cores_one, rss_one, peak_one = steady_state(operator, args.steady_seconds)
         print(
             f"one Healthy RedisCluster, steady state ({args.steady_seconds:.0f} s): {cores_one:.3f} core; "
