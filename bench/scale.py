@@ -18,7 +18,8 @@ How each figure is measured:
   Kubernetes never shows. (A SIGKILL would not do: the kubelet restarts the process before down-after-milliseconds,
   and it comes back as the master with its data, with no failover.) A client subscribed to a Sentinel notes
   +switch-master; from then on the master Service's endpoints, the pods' role labels and status.master are polled
-  until each names the new master, each printed as seconds after +switch-master.
+  until each names the new master, each printed as seconds after +switch-master. Then the masters of --faulted
+  clusters are frozen at the same moment, and the same figures printed over all of them.
 
 The default of 10 clusters is what this 2-core sandbox holds beside the operator with room to spare: each cluster is
 six Redis processes and the operator reconciles them all. Starts the sandbox when it is not running, installs the
@@ -174,6 +175,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--clusters", type=int, default=10, help="RedisClusters applied at once (at least 2)")
     parser.add_argument("--steady-seconds", type=float, default=180, help="length of each steady-state window")
     parser.add_argument("--crash-runs", type=int, default=3, help="frozen-master runs, alone and among the others")
+    parser.add_argument("--faulted", type=int, default=5, help="clusters whose masters are frozen at the same moment")
     return parser.parse_args()
 
 
@@ -206,7 +208,26 @@ def main() -> int:
         )
         frozen = [frozen_master_reaction(kube, namespace, "scale-0") for _ in range(args.crash_runs)]
         print_reactions(f"{len(others)} others idle", frozen)
+        faulted = [f"scale-{n}" for n in range(min(args.faulted, args.clusters))]
+        print_reactions(f"{len(faulted)} of {args.clusters} at once", at_once(kube, namespace, faulted))
     return 0
+
+
+def at_once(kube: Kube, namespace: str, names: list[str]) -> list[dict[str, float]]:
+    """frozen_master_reaction of every named cluster at the same moment, one thread each."""
+    results: dict[str, dict[str, float]] = {}
+    threads = [
+        threading.Thread(target=lambda name=name: results.update({name: frozen_master_reaction(kube, namespace, name)}))
+        for name in names
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    missing = [name for name in names if name not in results]
+    if missing:
+        raise RuntimeError(f"no reaction measured for {', '.join(missing)} (see the error above)")
+    return list(results.values())
 
 
 if __name__ == "__main__":
