@@ -35,3 +35,21 @@ def test_the_two_installs_share_only_the_crd():
 
     shared = identities("default") & identities("cluster-scoped")
     assert {kind for kind, _, _ in shared} == {"CustomResourceDefinition"}
+
+
+@pytest.mark.parametrize("install", ["default", "cluster-scoped"])
+def test_the_event_relay_runs_beside_the_manager_and_serves_the_same_clusters(install):
+    [deployment] = [obj for obj in render(install) if obj["kind"] == "Deployment"]
+    pod = deployment["spec"]["template"]["spec"]
+    containers = {container["name"]: container for container in pod["containers"]}
+    manager, relay = containers["manager"], containers["event-relay"]
+
+    def watch_namespace(container: dict) -> dict:
+        [variable] = [variable for variable in container["env"] if variable["name"] == "WATCH_NAMESPACE"]
+        return variable
+
+    assert relay["image"] == manager["image"]
+    assert relay["command"] == ["ansible-python", "-m", "event_relay"]  # the image's interpreter (Dockerfile)
+    assert watch_namespace(relay) == watch_namespace(manager)
+    assert (watch_namespace(relay).get("value") == "") == (install == "cluster-scoped")
+    assert "--max-concurrent-reconciles=2" in manager["args"]
