@@ -103,8 +103,15 @@ def pod_change(before: PodState | None, after: PodState | None) -> str | None:
 
 
 def sentinel_message(pod: str, channel: str, data: str) -> str | None:
-    """Why a Sentinel's message calls for a reconcile, or None for a channel the relay does not relay."""
-    return f"{channel} {data} (seen by {pod})" if channel in SENTINEL_CHANNELS else None
+    """Why a Sentinel's message calls for a reconcile, or None for a channel the relay does not relay.
+
+    A master's +sdown is left out: failing over is Sentinel's to do, and what follows says what the operator must act
+    on (+switch-master, or -failover-abort-no-good-slave when no replica will do; -sdown when the master came back).
+    A reconcile started by it would still be running when +switch-master comes, and delay the one that matters by
+    its remaining seconds (bench/scale.py)."""
+    if channel not in SENTINEL_CHANNELS or (channel == "+sdown" and data.startswith("master ")):
+        return None
+    return f"{channel} {data} (seen by {pod})"
 
 
 def served(cluster: Mapping, watch_namespace: str) -> bool:

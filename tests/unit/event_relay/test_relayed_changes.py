@@ -88,11 +88,19 @@ def test_pod_changes_that_call_for_a_reconcile(before, after, reason):
     assert pod_change(before, after) == reason
 
 
+REPLICA_DOWN = "slave 10.0.0.6:6379 10.0.0.6 6379 @ g 10.0.0.5 6379"
+
+
 @pytest.mark.parametrize("channel", SENTINEL_CHANNELS)
 def test_every_relayed_sentinel_channel_names_the_event_and_the_sentinel(channel):
-    assert sentinel_message("redis-sentinel-a-0", channel, "master g 10.0.0.5 6379") == (
-        f"{channel} master g 10.0.0.5 6379 (seen by redis-sentinel-a-0)"
+    assert sentinel_message("redis-sentinel-a-0", channel, REPLICA_DOWN) == (
+        f"{channel} {REPLICA_DOWN} (seen by redis-sentinel-a-0)"
     )
+
+
+def test_a_master_down_is_left_to_sentinel_and_its_return_is_relayed():
+    assert sentinel_message("redis-sentinel-a-0", "+sdown", "master g 10.0.0.5 6379") is None
+    assert sentinel_message("redis-sentinel-a-0", "-sdown", "master g 10.0.0.5 6379") is not None
 
 
 @pytest.mark.parametrize("channel", ["+odown", "+try-failover", "+elected-leader", "__sentinel__:hello"])
