@@ -264,7 +264,8 @@ def serve(kubeconfig: Path, workdir: Path, namespace: str, installs: tuple[str, 
             watched = f"namespace {namespace}" if install == "default" else "every namespace"
             print(
                 f"operator {install}: watching {watched}; log {operator.log}, runner artifacts {operator.runner_dir}, "
-                f"metrics {operator.metrics_url}, health {operator.health_url}/healthz",
+                f"metrics {operator.metrics_url}, health {operator.health_url}/healthz; "
+                f"event relay log {operator.relay_log}",
                 flush=True,
             )
         return _follow(operators)
