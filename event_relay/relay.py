@@ -119,8 +119,3 @@ class Relay:
     def _key(item: dict) -> ClusterKey:
         metadata = item.get("metadata") or {}
         return ClusterKey(metadata.get("namespace", ""), metadata.get("name", ""))
-
-    def subscribed(self) -> list[str]:
-        """The Sentinel pods subscribed to, as namespace/name (for the log and the tests)."""
-        with self._lock:
-            return sorted(f"{namespace}/{name}" for namespace, name in self._subscriptions)

@@ -44,9 +44,6 @@ class SentinelSubscription:
         if connection is not None:
             connection.shutdown()
 
-    def join(self, timeout: float | None = None) -> None:
-        self._thread.join(timeout)
-
     def _run(self) -> None:
         attempt, subscribed_before = 0, False
         settings = ConnectionSettings(connect_timeout=CONNECT_TIMEOUT_SECONDS, socket_timeout=None)
