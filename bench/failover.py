@@ -91,8 +91,7 @@ def main() -> int:
     args = _arguments()
     scenarios = [s for s in harness.ALL if not args.scenario or s.name in args.scenario]
     kube = Kube(Path(controlplane.up()))
-    kube.kubectl("apply", "--server-side", "-f", str(REPO_ROOT / "config" / "crd" / "bases"))
-    kube.kubectl("wait", "--for=condition=Established", "crd/redisclusters.redis.kun", "--timeout=60s")
+    kube.install_crd()
     namespace = f"bench-failover-{secrets.token_hex(3)}"
     kube.kubectl("create", "namespace", namespace)
     operator = harness.RestartableOperator(kube, Path(tempfile.mkdtemp(prefix="bench-failover-")), namespace)

@@ -285,8 +285,7 @@ def operator_on_sandbox(prefix: str) -> Iterator[tuple[Kube, str, Operator]]:
     """The sandbox (started when it is not running) with the CRD, a namespace of its own and a namespaced operator
     watching it; both removed at the end."""
     kube = Kube(Path(controlplane.up()))
-    kube.kubectl("apply", "--server-side", "-f", str(REPO_ROOT / "config" / "crd" / "bases"))
-    kube.kubectl("wait", "--for=condition=Established", "crd/redisclusters.redis.kun", "--timeout=60s")
+    kube.install_crd()
     namespace = f"{prefix}-{secrets.token_hex(3)}"
     kube.kubectl("create", "namespace", namespace)
     operator = Operator(kube, Path(tempfile.mkdtemp(prefix=f"{prefix}-")), watch_namespace=namespace)

@@ -17,7 +17,7 @@ import pytest
 
 from sandbox.ansible_operator import LocalOperator
 from sandbox.config import Sandbox
-from tests.e2e.kube import GROUP, PLURAL, REPO_ROOT, VERSION, Kube
+from tests.e2e.kube import GROUP, PLURAL, VERSION, Kube
 from tests.e2e.redis_view import ClusterView
 
 
@@ -41,8 +41,7 @@ def kube(sandbox_kubeconfig: Path) -> Kube:
 
 @pytest.fixture(scope="session")
 def crd(kube: Kube) -> None:
-    kube.kubectl("apply", "-f", str(REPO_ROOT / "config" / "crd" / "bases"))
-    kube.kubectl("wait", "--for=condition=Established", "crd/redisclusters.redis.kun", "--timeout=60s")
+    kube.install_crd()
 
 
 class Operator(LocalOperator):

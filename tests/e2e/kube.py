@@ -64,6 +64,21 @@ class Kube:
             raise AssertionError(f"kubectl {' '.join(args)} failed: {result.stderr.strip()}")
         return result.stdout
 
+    def install_crd(self) -> None:
+        """Apply config/'s CRD and wait until the API server serves RedisClusters.
+
+        Polled here rather than with `kubectl wait --for=condition=Established`: a CRD just created has
+        `status.conditions: null` until the API server's establishing controller runs, and kubectl wait fails on
+        that null instead of waiting.
+        """
+        self.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(REPO_ROOT / "config" / "crd" / "bases"))
+
+        def established() -> bool:
+            conditions = self.get_json(f"crd/{PLURAL}.{GROUP}").get("status", {}).get("conditions") or []
+            return any(c["type"] == "Established" and c["status"] == "True" for c in conditions)
+
+        wait_for(established, 60, f"the CRD {PLURAL}.{GROUP} to be established", interval=0.5)
+
     def get_json(self, *args: str) -> dict:
         return json.loads(self.kubectl("get", *args, "-o", "json"))
 
