@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import redis
@@ -9,6 +10,7 @@ import redis
 from tests.e2e.kube import Kube, wait_for
 from tests.e2e.redis_view import ClusterView
 
+RECONCILE_SECONDS = 8  # more than a reconcile of a Healthy cluster takes on the sandbox (bench/reconcile.py)
 BOOTSTRAP_TIMEOUT = 300  # seconds; pods are processes, but the 2-core machine runs three nodes and the operator
 
 
@@ -47,6 +49,14 @@ def wait_healthy(
         return view
 
     return wait_for(healthy, timeout, f"RedisCluster {namespace}/{name} to be Healthy with {size} nodes")
+
+
+def wait_quiet(kube: Kube, namespace: str, name: str, **healthy) -> ClusterView:
+    """Healthy, and the reconcile that said so over, so that whatever reconciles next was started by what follows;
+    `healthy` are wait_healthy's options."""
+    view = wait_healthy(kube, namespace, name, **healthy)
+    time.sleep(RECONCILE_SECONDS)
+    return view
 
 
 def printed_row(kube: Kube, namespace: str, name: str) -> list[str]:

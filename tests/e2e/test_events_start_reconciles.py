@@ -21,11 +21,10 @@ import pytest
 from tests.e2e.kube import wait_for
 from tests.e2e.manifests import rediscluster
 from tests.e2e.redis_view import ClusterView
-from tests.e2e.rediscluster import apply_manifest, wait_healthy
+from tests.e2e.rediscluster import RECONCILE_SECONDS, apply_manifest, wait_quiet
 
 pytestmark = pytest.mark.e2e
 
-RECONCILE_SECONDS = 8  # more than a reconcile of a Healthy cluster takes on the sandbox (bench/reconcile.py)
 REACTION_SECONDS = 30  # far below the period: only a relayed event can have started the reconcile
 BURST = 20
 
@@ -42,16 +41,9 @@ def reconciles(operator, namespace: str, name: str = "test") -> set[str]:
     return jobs
 
 
-def quiet(kube, namespace: str) -> ClusterView:
-    """Healthy, and the reconcile that said so over, so that whatever reconciles next was started by what follows."""
-    view = wait_healthy(kube, namespace, "test")
-    time.sleep(RECONCILE_SECONDS)
-    return view
-
-
 def test_relayed_events_and_coalesced_bursts_start_reconciles(kube, cluster_operator, namespace):
     apply_manifest(kube, rediscluster(), namespace)
-    view = quiet(kube, namespace)
+    view = wait_quiet(kube, namespace, "test")
 
     old = view.master_by_sentinels().split(".", 1)[0]
     with closing(view.sentinel(view.sentinels[0])) as sentinel:
@@ -71,7 +63,7 @@ def test_relayed_events_and_coalesced_bursts_start_reconciles(kube, cluster_oper
         interval=0.2,
     )
 
-    view = quiet(kube, namespace)
+    view = wait_quiet(kube, namespace, "test")
     replica = next(member.name for member in view.redis if member.name != new)
     before = reconciles(cluster_operator, namespace)
     kube.kubectl("delete", "pod", "-n", namespace, replica, "--wait=true")
@@ -80,7 +72,7 @@ def test_relayed_events_and_coalesced_bursts_start_reconciles(kube, cluster_oper
         REACTION_SECONDS,
         f"a reconcile after {replica} was deleted",
     )
-    quiet(kube, namespace)
+    wait_quiet(kube, namespace, "test")
 
     before = reconciles(cluster_operator, namespace)
     for number in range(BURST):

@@ -20,7 +20,7 @@ from tests.e2e.conftest import Operator
 from tests.e2e.kube import Kube, wait_for
 from tests.e2e.manifests import RECONCILE_PERIOD
 from tests.e2e.redis_view import ClusterView
-from tests.e2e.rediscluster import wait_healthy
+from tests.e2e.rediscluster import wait_healthy, wait_quiet
 
 NAME = "chaos"
 PASSWORD = "chaos-password"
@@ -34,7 +34,6 @@ SIZE = 3
 # The period relay_down_during_failover gives its cluster so that the safety net shows within the scenario.
 SAFETY_NET_SECONDS = 20
 SAFETY_NET_PERIOD = f"{SAFETY_NET_SECONDS}s"
-RECONCILE_SECONDS = 8  # more than a reconcile of a Healthy cluster takes on the sandbox (bench/reconcile.py)
 
 
 def manifest(size: int = SIZE) -> str:
@@ -241,8 +240,7 @@ def relay_down_during_failover(ctx: Context) -> None:
     try:
         # Reconciles asked for before (by the annotation, by the relay) must be over, the last one Healthy with no
         # requeue pending, or one of them (not the period) would be what notices the failover.
-        wait_healthy(ctx.kube, ctx.namespace, NAME, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
-        time.sleep(RECONCILE_SECONDS)
+        wait_quiet(ctx.kube, ctx.namespace, NAME, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
         freeze_master(ctx)
         new_master = wait_for(ctx.master_by_sentinels, 30, "the Sentinels to agree on the new master", interval=0.2)
 
