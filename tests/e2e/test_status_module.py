@@ -7,17 +7,13 @@ annotation written after the module has finished closes the count, so no test wa
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from kubernetes import client, watch
 
-from tests.e2e.kube import GROUP, PLURAL, REPO_ROOT, VERSION, Kube
+from tests.e2e.ansible_task import run_task
+from tests.e2e.kube import GROUP, PLURAL, VERSION, Kube
 
 pytestmark = pytest.mark.e2e
 
@@ -43,29 +39,7 @@ def run_status(kube: Kube, cluster: dict, *, check: bool = False, **options) -> 
         "kubeconfig": str(kube.kubeconfig),
         **options,
     }
-    command = [
-        str(Path(sys.executable).with_name("ansible")),
-        "localhost",
-        "--inventory=localhost,",
-        "--connection=local",
-        f"--extra-vars=ansible_python_interpreter={sys.executable}",
-        "--module-name=kun.redis.rediscluster_status",
-        f"--args={json.dumps(args)}",
-        "--diff",
-        *(["--check"] if check else []),
-    ]
-    env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
-        "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
-        "ANSIBLE_STDOUT_CALLBACK": "json",
-    }
-    ran = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
-    try:
-        (task,) = json.loads(ran.stdout)["plays"][0]["tasks"]
-    except (ValueError, KeyError, IndexError) as error:
-        raise AssertionError(f"ansible gave no result ({error}):\n{ran.stdout}\n{ran.stderr}") from error
-    return task["hosts"]["localhost"]
+    return run_task("kun.redis.rediscluster_status", args, check=check)
 
 
 def read(kube: Kube, cluster: dict) -> dict:

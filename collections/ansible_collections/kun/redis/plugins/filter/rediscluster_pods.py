@@ -1,7 +1,7 @@
 # Copyright: redis-kun operator developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters that turn what the reconcile found about the Redis pods into the patches they need, so that one
-kubernetes.core.k8s task patches them all (one module run instead of one per pod).
+kun.redis.kube_merge_patch task patches them all (one request per object, in the controller's process).
 
 - rediscluster_role_patches: the role label the master and replicas Services select on, for the pods whose label
   differs from the role the healer reports.
