@@ -53,6 +53,11 @@ class ClusterView:
         pod = host.split(".", 1)[0]
         return next((m.ip for m in self.redis + self.sentinels if m.name == pod), host)
 
+    def pod_of(self, host: str) -> str:
+        """The pod a host a Sentinel or replica names (FQDN or IP) belongs to; the host itself if none."""
+        pod = host.split(".", 1)[0]
+        return next((m.name for m in self.redis + self.sentinels if m.name == pod or m.ip == host), host)
+
     def node(self, member_or_host: Member | str) -> redis.Redis:
         ip = member_or_host.ip if isinstance(member_or_host, Member) else self.ip_of(member_or_host)
         return redis.Redis(host=ip, port=6379, password=self.password, decode_responses=True, **TIMEOUTS)

@@ -32,7 +32,8 @@ def wait_healthy(
     password: str | None = None,
     timeout: float = BOOTSTRAP_TIMEOUT,
 ) -> ClusterView:
-    """Wait until the operator reports the current spec Healthy and the processes agree; the final view."""
+    """Wait until the operator reports the current spec Healthy with the master the Sentinels name, and the processes
+    agree; the final view. Naming the master tells a fresh verdict from the Healthy written before a failover."""
 
     def healthy() -> ClusterView:
         cluster = kube.rediscluster(namespace, name)
@@ -43,9 +44,12 @@ def wait_healthy(
         view = ClusterView(kube, namespace, name, password)
         try:
             problems = view.problems(size, sentinels)
+            assert not problems, "; ".join(problems)
+            master = view.pod_of(view.master_by_sentinels()) if sentinels else None
         except redis.RedisError as error:  # a node or Sentinel restarting under a fault: not yet
             raise AssertionError(f"not reachable yet: {error}") from error
-        assert not problems, "; ".join(problems)
+        if master:
+            assert status.get("master") == master, f"the status names master {status.get('master')}, not {master}"
         return view
 
     return wait_for(healthy, timeout, f"RedisCluster {namespace}/{name} to be Healthy with {size} nodes")

@@ -16,10 +16,10 @@ description:
     I(namespace), one request per patch and no read before it.
   - A merge patch sets the maps it gives key by key and replaces every list it gives whole, so a list entry can be
     removed; a key set to C(null) is removed.
-  - Every patch counts as a change: give only the patches that change something (the role's filters compute them
-    from what it observed).
-  - Check mode sends each patch as a server-side dry run (C(dryRun=All)): the API server validates it, admission
-    included, and persists nothing.
+  - Every patch counts as a change, so give only the patches that change something (the role's filters compute
+    them from what it observed).
+  - Check mode sends each patch as a server-side dry run (C(dryRun=All)), which the API server validates, admission
+    included, and does not persist.
   - With a local connection (ansible-operator's, a playbook's on localhost) the action of the same name does the
     module's work in Ansible's own process, without starting a Python process for it; elsewhere the module runs on
     the target host.

@@ -311,7 +311,7 @@ class _TopologyPlanner:
                 self.actions.append(
                     Action(Kind.SENTINEL_SET, sentinel.name, f"settings differ: {sorted(options)}", options)
                 )
-            stale = [_peer_name(p) for p in sentinel.replicas if _stale_replica(self.snapshot, master, p)]
+            stale = [_peer_name(p) for p in sentinel.replicas if _stale_replica(self.snapshot, desired, master, p)]
             stale += [_peer_name(p) for p in sentinel.sentinels if _stale_sentinel(self.snapshot, sentinel, p)]
             stale += _listed_twice(self.snapshot, sentinel)
             if stale:
@@ -356,11 +356,16 @@ def _differing_options(sentinel: SentinelView, desired: Desired) -> dict[str, in
     return {key: value for key, value in wanted.items() if current.get(key) != value}
 
 
-def _stale_replica(snapshot: Snapshot, master: RedisNodeView, peer: KnownPeer) -> bool:
+def _stale_replica(snapshot: Snapshot, desired: Desired, master: RedisNodeView, peer: KnownPeer) -> bool:
     node = snapshot.node_at(peer.host, peer.port)
-    # Gone from the group, the master itself listed as a replica, or up for us while this Sentinel still probes an
-    # old address (Sentinel resolves a hostname once).
-    return node is None or node is master or (node.reachable and peer.down)
+    if node is None:
+        # Gone from the group; but while the group is short of a member, the entry may be that member's pod being
+        # replaced, which comes back under the same name: a reset now would only make the Sentinel wait for the
+        # master's next INFO (10 s) to list the replicas again. Once the group is whole, an unknown entry is stale.
+        return len(snapshot.nodes) >= desired.size
+    # The master itself listed as a replica, or up for us while this Sentinel still probes an old address (Sentinel
+    # resolves a hostname once).
+    return node is master or (node.reachable and peer.down)
 
 
 def _stale_sentinel(snapshot: Snapshot, lister: SentinelView, peer: KnownPeer) -> bool:

@@ -239,3 +239,14 @@ def test_resets_come_last_and_wait_for_the_whole_topology() -> None:
     actions = plan(snapshot, DESIRED).actions
     assert [action.kind for action in actions] == [Kind.REPLICATE] + [Kind.SENTINEL_RESET] * 3
     assert actions[-1].args == {"master_host": "10.0.0.0", "master_port": 6379, "replicas": 2, "sentinels": 2}
+
+
+def test_a_replica_entry_of_a_member_being_replaced_is_kept_until_the_group_is_whole() -> None:
+    """Size 3, the pod of node 2 replaced (not a member for now): the Sentinels still list it, and it comes back
+    under that name, so no reset; once the group is whole, an entry of no member is stale and reset."""
+    listing_node_2 = tuple(sentinel(i, 0, replicas=(1, 2)) for i in range(3))
+    short = Snapshot((master(0), replica(1, 0)), listing_node_2)
+    assert plan(short, replace(DESIRED, size=3)).actions == ()
+    whole = Snapshot((master(0), replica(1, 0), replica(3, 0)), listing_node_2)
+    actions = plan(whole, replace(DESIRED, size=3)).actions
+    assert [(action.kind, action.target) for action in actions] == [(Kind.SENTINEL_RESET, s) for s in (S0, S1, S2)]
