@@ -20,6 +20,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ansible_collections.kun.redis.plugins.module_utils.kube.objects import contains
+
 RENDERED_HASH = "redis.kun/rendered-hash"
 
 
@@ -46,27 +48,6 @@ def stamped(definitions: Sequence[Mapping]) -> list[dict]:
         metadata["annotations"] = {**(metadata.get("annotations") or {}), RENDERED_HASH: rendered_hash(definition)}
         result.append({**definition, "metadata": metadata})
     return result
-
-
-def _is_empty(value: Any) -> bool:
-    # The server stores an applied null, {} or [] as an absent field.
-    return value is None or value in ({}, [])
-
-
-def contains(live: Any, rendered: Any) -> bool:
-    """Whether everything `rendered` sets is in `live`: maps by key, lists element by element (same length),
-    anything else by equality."""
-    if isinstance(rendered, Mapping):
-        if not isinstance(live, Mapping):
-            return False
-        return all(contains(live[key], value) if key in live else _is_empty(value) for key, value in rendered.items())
-    if isinstance(rendered, list):
-        return (
-            isinstance(live, list)
-            and len(live) == len(rendered)
-            and all(contains(live_item, item) for live_item, item in zip(live, rendered, strict=True))
-        )
-    return live == rendered and isinstance(live, bool) == isinstance(rendered, bool)  # True is not 1
 
 
 def _key(obj: Mapping) -> tuple[str, str]:

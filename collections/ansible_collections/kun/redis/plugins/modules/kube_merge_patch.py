@@ -12,13 +12,12 @@ DOCUMENTATION = r"""
 module: kube_merge_patch
 short_description: Merge-patch named Kubernetes objects of one resource
 description:
-  - Sends each of I(patches) as a JSON merge patch (RFC 7386) of the object its C(metadata.name) names, in
-    I(namespace), one request per patch and no read before it.
+  - For each of I(patches), reads the object its C(metadata.name) names in I(namespace) and, unless the object
+    already holds everything the patch sets, sends the patch as a JSON merge patch (RFC 7386).
   - A merge patch sets the maps it gives key by key and replaces every list it gives whole, so a list entry can be
     removed; a key set to C(null) is removed.
-  - Every patch counts as a change, so give only the patches that change something (the role's filters compute
-    them from what it observed).
-  - Check mode sends each patch as a server-side dry run (C(dryRun=All)), which the API server validates, admission
+  - With I(create), a patch whose object does not exist is created as it is, so it must then be a whole object.
+  - Check mode sends each write as a server-side dry run (C(dryRun=All)), which the API server validates, admission
     included, and does not persist.
   - With a local connection (ansible-operator's, a playbook's on localhost) the action of the same name does the
     module's work in Ansible's own process, without starting a Python process for it; elsewhere the module runs on
@@ -48,10 +47,14 @@ options:
     type: list
     elements: dict
     required: true
+  create:
+    description: Create the object of a patch when it does not exist, instead of failing.
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
-    description: Each patch is sent as a server-side dry run.
+    description: Each write is sent as a server-side dry run.
 author:
   - redis-kun operator developers (@redis-kun)
 """
@@ -66,6 +69,20 @@ EXAMPLES = r"""
       - metadata: {name: redis-cluster-test-0, labels: {redis.kun/role: master}}
       - metadata: {name: redis-cluster-test-1, labels: {redis.kun/role: replica}}
 
+- name: Keep a Secret as given, creating it when it is missing
+  kun.redis.kube_merge_patch:
+    api_version: v1
+    resource: secrets
+    namespace: default
+    create: true
+    patches:
+      - apiVersion: v1
+        kind: Secret
+        metadata: {name: redis-auth-test}
+        type: Opaque
+        data: {password: "{{ 'Pa55word' | ansible.builtin.b64encode }}"}
+  no_log: true
+
 - name: Replace the owner references of a claim (an empty list removes them all)
   kun.redis.kube_merge_patch:
     api_version: v1
@@ -77,11 +94,19 @@ EXAMPLES = r"""
 
 RETURN = r"""
 patched:
-  description: The names of the objects patched (in check mode, those whose dry run passed), in the order given.
+  description:
+    - The names of the objects patched, in the order given (in check mode, those whose dry run passed); an object
+      that already held its patch is not among them.
   returned: always
   type: list
   elements: str
   sample: [redis-cluster-test-0, redis-cluster-test-1]
+created:
+  description: The names of the objects created (with I(create)), in the order given.
+  returned: always
+  type: list
+  elements: str
+  sample: []
 """
 
 from ansible.module_utils.basic import AnsibleModule
