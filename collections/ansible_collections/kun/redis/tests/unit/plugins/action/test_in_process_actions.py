@@ -7,14 +7,13 @@ real Redis processes."""
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
+from ansible_collections.kun.redis.tests.unit.plugins.loopback_api import serving
 from ansible_collections.kun.redis.tests.unit.plugins.runners import run_action, run_module
 
 # Cases that reach no Redis process: no nodes to read, or a failure before any would be read.
@@ -91,24 +90,10 @@ class _ReadOnlyApi(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def kubeconfig(tmp_path_factory) -> str:
-    """A kubeconfig of the read-only API server, plain HTTP on loopback as ansible-operator's proxy is."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ReadOnlyApi)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    path = Path(tmp_path_factory.mktemp("kube")) / "kubeconfig"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "clusters": [{"name": "c", "cluster": {"server": f"http://127.0.0.1:{server.server_port}"}}],
-                "users": [{"name": "u", "user": {}}],
-                "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}],
-                "current-context": "c",
-            }
-        )
-    )
-    yield str(path)
-    server.shutdown()
-    server.server_close()
+def kubeconfig(tmp_path_factory) -> Iterator[str]:
+    """A kubeconfig of the read-only API server."""
+    with serving(_ReadOnlyApi, tmp_path_factory.mktemp("kube")) as path:
+        yield path
 
 
 def statefulset(name: str, domain: str, port: int) -> dict:

@@ -5,13 +5,12 @@ loopback; tests/e2e/test_kube_merge_patch_module.py patches real objects on the 
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
 import pytest
-import yaml
+from ansible_collections.kun.redis.tests.unit.plugins.loopback_api import serving
 from ansible_collections.kun.redis.tests.unit.plugins.runners import run_action, run_module
 
 LABELS = {"redis.kun/role": "master"}
@@ -55,26 +54,12 @@ class _Api(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def api(tmp_path):
+def api(tmp_path) -> Iterator[tuple[str, list]]:
     """A kubeconfig of the API server above, and its writes; it holds the pods redis-0 to redis-2 (unlabelled)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    path = Path(tmp_path) / "kubeconfig"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "clusters": [{"name": "c", "cluster": {"server": f"http://127.0.0.1:{server.server_port}"}}],
-                "users": [{"name": "u", "user": {}}],
-                "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}],
-                "current-context": "c",
-            }
-        )
-    )
     _Api.objects = {f"{PODS}/redis-{i}": {"metadata": {"name": f"redis-{i}", "namespace": "ns"}} for i in range(3)}
     _Api.writes = []
-    yield str(path), _Api.writes
-    server.shutdown()
-    server.server_close()
+    with serving(_Api, tmp_path) as kubeconfig:
+        yield kubeconfig, _Api.writes
 
 
 def args(kubeconfig: str, *patches: dict, **options) -> dict:

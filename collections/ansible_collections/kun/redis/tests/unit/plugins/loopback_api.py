@@ -1,0 +1,35 @@
+"""A small API server on loopback for the Kubernetes modules' unit tests: the test's own request handler, served on a
+free port, and a kubeconfig that names it over plain HTTP, as ansible-operator's proxy is reached."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import yaml
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler], directory: Path) -> Iterator[str]:
+    """Serve `handler` until the block ends; the path of a kubeconfig in `directory` that names the server."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    path = directory / "kubeconfig"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "clusters": [{"name": "c", "cluster": {"server": f"http://127.0.0.1:{server.server_port}"}}],
+                "users": [{"name": "u", "user": {}}],
+                "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}],
+                "current-context": "c",
+            }
+        )
+    )
+    try:
+        yield str(path)
+    finally:
+        server.shutdown()
+        server.server_close()
