@@ -19,14 +19,12 @@ description:
   - With I(create), a patch whose object does not exist is created as it is, so it must then be a whole object.
   - Check mode sends each write as a server-side dry run (C(dryRun=All)), which the API server validates, admission
     included, and does not persist.
-  - With a local connection (ansible-operator's, a playbook's on localhost) the action of the same name does the
-    module's work in Ansible's own process, without starting a Python process for it; elsewhere the module runs on
-    the target host.
 version_added: "0.1.0"
 requirements:
   - PyYAML (to read a kubeconfig)
 extends_documentation_fragment:
   - kun.redis.kube_connection
+  - kun.redis.in_process
 options:
   api_version:
     description: API group and version of the objects, C(v1) for the core group.

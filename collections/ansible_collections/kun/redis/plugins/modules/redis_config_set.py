@@ -18,12 +18,10 @@ description:
   - Persists the change with CONFIG REWRITE on nodes that run from a configuration file.
   - Keys the operator owns (replicaof, passwords, files, ports) or that Redis cannot change while running are refused,
     naming each key and why; a refused or unknown key changes nothing on any node.
-  - With a local connection (ansible-operator's, a playbook's on localhost) the action of the same name does the
-    module's work in Ansible's own process, without starting a Python process for it; elsewhere the module runs on
-    the target host.
 version_added: "0.1.0"
 extends_documentation_fragment:
   - kun.redis.redis_connection
+  - kun.redis.in_process
 options:
   config:
     description: The user's configuration (C(spec.config) of the RedisCluster), key to value.

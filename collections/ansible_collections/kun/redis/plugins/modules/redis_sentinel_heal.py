@@ -29,12 +29,10 @@ description:
     reachable Sentinel is made to monitor the master under I(group) with the given settings and auth-pass. Sentinels
     that list gone or stale replicas or Sentinels are reset one at a time, each waited for until it sees the
     topology again.
-  - With a local connection (ansible-operator's, a playbook's on localhost) the action of the same name does the
-    module's work in Ansible's own process, without starting a Python process for it; elsewhere the module runs on
-    the target host.
 version_added: "0.1.0"
 extends_documentation_fragment:
   - kun.redis.redis_connection
+  - kun.redis.in_process
 options:
   sentinels:
     description: The Sentinels that monitor the group.

@@ -22,14 +22,12 @@ description:
   - The labels and the hosts are the caller's, so that what is listed is what the caller's templates label, and the
     members are the hosts its pods' scripts search.
   - Reads only; check mode reads as well.
-  - With a local connection (ansible-operator's, a playbook's on localhost) the action of the same name does the
-    module's work in Ansible's own process, without starting a Python process for it; elsewhere the module runs on
-    the target host.
 version_added: "0.1.0"
 requirements:
   - PyYAML (to read a kubeconfig)
 extends_documentation_fragment:
   - kun.redis.kube_connection
+  - kun.redis.in_process
 options:
   namespace:
     description: Namespace of the RedisCluster.

@@ -20,14 +20,12 @@ description:
   - Records each of I(events) as a core/v1 Event involving the RedisCluster. A repeat of an Event (same type, reason
     and message) increments its count and lastTimestamp instead of creating another object.
   - Receives no secret, so none can reach the status or the Events.
-  - With a local connection (ansible-operator's, a playbook's on localhost) the action of the same name does the
-    module's work in Ansible's own process, without starting a Python process for it; elsewhere the module runs on
-    the target host.
 version_added: "0.1.0"
 requirements:
   - PyYAML (to read a kubeconfig)
 extends_documentation_fragment:
   - kun.redis.kube_connection
+  - kun.redis.in_process
 options:
   name:
     description: Name of the RedisCluster.

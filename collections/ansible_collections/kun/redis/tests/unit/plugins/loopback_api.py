@@ -1,8 +1,10 @@
-"""A small API server on loopback for the Kubernetes modules' unit tests: the test's own request handler, served on a
-free port, and a kubeconfig that names it over plain HTTP, as ansible-operator's proxy is reached."""
+"""A small API server on loopback for the Kubernetes modules' unit tests: the test's own request handler (a
+JsonHandler), served on a free port, and a kubeconfig that names it over plain HTTP, as ansible-operator's proxy is
+reached."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +12,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import yaml
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """A request handler that answers JSON and logs nothing."""
+
+    def answer(self, status: int, body: object) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
 
 
 @contextmanager

@@ -6,14 +6,12 @@ real Redis processes."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
-from ansible_collections.kun.redis.tests.unit.plugins.loopback_api import serving
+from ansible_collections.kun.redis.tests.unit.plugins.loopback_api import JsonHandler, serving
 from ansible_collections.kun.redis.tests.unit.plugins.runners import run_action, run_module
 
 # Cases that reach no Redis process: no nodes to read, or a failure before any would be read.
@@ -58,7 +56,7 @@ def pod(ordinal: int) -> dict:
     }
 
 
-class _ReadOnlyApi(BaseHTTPRequestHandler):
+class _ReadOnlyApi(JsonHandler):
     """Answers GETs from ROUTES (by path, whatever the query), a 404 Status otherwise; writes nothing."""
 
     ROUTES: ClassVar[dict] = {
@@ -78,15 +76,7 @@ class _ReadOnlyApi(BaseHTTPRequestHandler):
 
     def do_GET(self):
         answer = self.ROUTES.get(urlsplit(self.path).path)
-        data = json.dumps(answer or {"kind": "Status", "message": f"{self.path} not found"}).encode()
-        self.send_response(200 if answer else 404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+        self.answer(200 if answer else 404, answer or {"kind": "Status", "message": f"{self.path} not found"})
 
 
 @pytest.fixture(scope="module")

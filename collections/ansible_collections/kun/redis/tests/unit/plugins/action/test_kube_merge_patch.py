@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
 import pytest
-from ansible_collections.kun.redis.tests.unit.plugins.loopback_api import serving
+from ansible_collections.kun.redis.tests.unit.plugins.loopback_api import JsonHandler, serving
 from ansible_collections.kun.redis.tests.unit.plugins.runners import run_action, run_module
 
 LABELS = {"redis.kun/role": "master"}
 PODS = "/api/v1/namespaces/ns/pods"
 
 
-class _Api(BaseHTTPRequestHandler):
+class _Api(JsonHandler):
     """Holds OBJECTS by path; answers a GET from them (404 otherwise), records every write (method, path with query,
     content type, body) and answers it with its body; a POST also stores the object it creates."""
 
@@ -26,31 +25,20 @@ class _Api(BaseHTTPRequestHandler):
 
     def do_GET(self):
         found = self.objects.get(self.path)
-        self._answer(200 if found else 404, found or {"kind": "Status", "message": f"{self.path} not found"})
+        self.answer(200 if found else 404, found or {"kind": "Status", "message": f"{self.path} not found"})
 
     def do_PATCH(self):
-        self._answer(200, self._record())
+        self.answer(200, self._record())
 
     def do_POST(self):
         body = self._record()
         self.objects[f"{self.path.split('?')[0]}/{body['metadata']['name']}"] = body
-        self._answer(201, body)
+        self.answer(201, body)
 
     def _record(self) -> dict:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.writes.append((self.command, self.path, self.headers["Content-Type"], body))
         return body
-
-    def _answer(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,6 +24,7 @@ from ansible_collections.kun.redis.plugins.module_utils.kube.client import (
     kubeconfig_connection,
     object_path,
 )
+from ansible_collections.kun.redis.tests.unit.plugins.loopback_api import JsonHandler
 
 
 def kubeconfig(path: Path, *servers: str, user: dict | None = None, current: str = "c0") -> str:
@@ -184,7 +185,7 @@ def test_object_paths_follow_the_api_groups(arguments, path):
     assert object_path(*arguments) == path
 
 
-class _ApiServer(BaseHTTPRequestHandler):
+class _ApiServer(JsonHandler):
     """Answers like an API server: JSON objects, a Status body for errors; records what it was asked."""
 
     protocol_version = "HTTP/1.1"  # keeps connections alive, as the API server does
@@ -206,16 +207,8 @@ class _ApiServer(BaseHTTPRequestHandler):
         type(self).requests.append((self.command, self.path, dict(self.headers), body))
         missing = "/x" in self.path
         status, answer = (404, {"kind": "Status", "message": 'pods "x" not found'}) if missing else (200, {"ok": True})
-        data = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.answer(status, answer)
         self.close_connection = type(self).drop_idle_connections
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture
