@@ -48,15 +48,20 @@ class ClusterView:
             (_member(p) for p in alive if p.metadata.name.startswith("redis-sentinel-")), key=_ordinal
         )
 
-    def ip_of(self, host: str) -> str:
-        """A pod IP for a host a Sentinel or replica names (FQDN or IP)."""
+    def member_of(self, host: str) -> Member | None:
+        """The pod a host a Sentinel or replica names (FQDN or IP) belongs to, if it is one of this cluster's."""
         pod = host.split(".", 1)[0]
-        return next((m.ip for m in self.redis + self.sentinels if m.name == pod), host)
+        return next((m for m in self.redis + self.sentinels if m.name == pod or m.ip == host), None)
+
+    def ip_of(self, host: str) -> str:
+        """A pod IP for a host a Sentinel or replica names; the host itself if no pod has it."""
+        member = self.member_of(host)
+        return member.ip if member else host
 
     def pod_of(self, host: str) -> str:
-        """The pod a host a Sentinel or replica names (FQDN or IP) belongs to; the host itself if none."""
-        pod = host.split(".", 1)[0]
-        return next((m.name for m in self.redis + self.sentinels if m.name == pod or m.ip == host), host)
+        """The pod name for a host a Sentinel or replica names; the host itself if no pod has it."""
+        member = self.member_of(host)
+        return member.name if member else host
 
     def node(self, member_or_host: Member | str) -> redis.Redis:
         ip = member_or_host.ip if isinstance(member_or_host, Member) else self.ip_of(member_or_host)

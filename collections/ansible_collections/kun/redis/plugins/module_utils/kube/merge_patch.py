@@ -70,6 +70,9 @@ def merge_patch_objects(params: Mapping[str, Any], check_mode: bool) -> dict:
                 api.merge_patch(path + dry_run, patch)
                 done["patched"].append(name)
     except KubeApiError as error:
-        changed = bool(done["patched"] or done["created"])
-        raise TaskFailed(f"{resource} {namespace}/{name}: {error_message(error)}", changed=changed, **done) from error
+        raise TaskFailed(f"{resource} {namespace}/{name}: {error_message(error)}", **_result(done)) from error
+    return _result(done)
+
+
+def _result(done: dict[str, list[str]]) -> dict:
     return {"changed": bool(done["patched"] or done["created"]), **done}
