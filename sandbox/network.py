@@ -51,10 +51,8 @@ def teardown(state_dir: Path) -> None:
     for path in NETNS_DIR.glob(f"{config.NETNS_PREFIX}*"):
         _ip("netns", "delete", path.name)  # takes the pod's veth end with it, and so its host end
     for link in _links():
-        if link.startswith(config.VETH_PREFIX):
-            _ip("link", "delete", link)
-    if _link_exists(config.BRIDGE):
-        _ip("link", "delete", config.BRIDGE)
+        if link.startswith(config.VETH_PREFIX) or link == config.BRIDGE:
+            _delete_link(link)
     for mount_point in sorted(mounts_under(state_dir), key=lambda path: len(path.parts), reverse=True):
         _run("umount", "--lazy", str(mount_point))
 
@@ -68,6 +66,19 @@ def mounts_under(state_dir: Path) -> list[Path]:
         if mount_point.is_relative_to(state_dir) and mount_point != state_dir:
             mount_points.append(mount_point)
     return mount_points
+
+
+def _delete_link(name: str) -> None:
+    """Delete a link that may go away by itself meanwhile.
+
+    The kernel dismantles a deleted namespace in the background, so the host end of its veth can still be listed
+    and then be gone by the time it is deleted; only a link that is still there after a failed delete is an error.
+    """
+    try:
+        _ip("link", "delete", name)
+    except SandboxError:
+        if _link_exists(name):
+            raise
 
 
 def _link_exists(name: str) -> bool:
