@@ -4,6 +4,8 @@ import pytest
 
 from sandbox import SandboxError, network
 
+pytestmark = pytest.mark.sandbox
+
 
 def test_a_link_already_gone_is_not_an_error():
     # What teardown meets when a deleted namespace's veth vanishes between being listed and being deleted.
