@@ -1,0 +1,80 @@
+# Copyright: redis-kun operator developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a Jinja template's rendering depends on, read from its syntax tree: the variables it references, the templates
+it imports or includes, and the files it reads with the `file` lookup. The cached_template lookup keys a rendering on
+these; a template whose rendering may depend on anything else (another lookup, `now()`, a template name computed at
+render time) is not cacheable, and this says why.
+
+Jinja's own `jinja2.meta` finds the variables and the templates; the calls to lookups are found here because no
+library lists them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import Environment, meta, nodes
+
+FILE_LOOKUPS = frozenset({"file", "ansible.builtin.file"})
+LOOKUP_FUNCTIONS = frozenset({"lookup", "query", "q"})
+# Globals whose result depends only on their arguments. Any other name that is not a variable (`now`, the
+# template_* variables and ansible_managed that the template lookup adds) may change from one rendering to the next.
+PURE_GLOBALS = frozenset({"range", "dict", "cycler", "joiner", "namespace", "undef", *LOOKUP_FUNCTIONS})
+
+
+class _AnyName(dict):
+    """Filters and tests of every name: analysing a template needs their names only, never Ansible's plugins."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def get(self, name: str, default: object = None) -> object:
+        return _unused
+
+    def __getitem__(self, name: str) -> object:
+        return _unused
+
+
+def _unused(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a template analysed here is never rendered")
+
+
+def parse(source: str, extensions: list[str]) -> nodes.Template:
+    """The syntax tree of a template; jinja2.TemplateSyntaxError when it is not valid Jinja."""
+    environment = Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols", *extensions])
+    environment.filters, environment.tests = _AnyName(), _AnyName()
+    return environment.parse(source)
+
+
+@dataclass(frozen=True)
+class TemplateInputs:
+    """What one template's rendering depends on, besides its own source."""
+
+    variables: frozenset[str]  # names the template references and does not set itself
+    templates: frozenset[str]  # names of the templates it imports or includes
+    files: frozenset[str]  # paths the `file` lookup reads, relative to the files search path
+    not_cacheable: str | None = None  # why the rendering may change while all of the above stay the same
+
+
+def template_inputs(ast: nodes.Template) -> TemplateInputs:
+    """The inputs of the template parsed into ast, by an environment that knows its filters and tests."""
+    referenced = meta.find_undeclared_variables(ast)
+    templates = set()
+    for name in meta.find_referenced_templates(ast):
+        if name is None:
+            return TemplateInputs(frozenset(), frozenset(), frozenset(), "it imports a template named at render time")
+        templates.add(name)
+    files = set()
+    for call in ast.find_all(nodes.Call):
+        if not (isinstance(call.node, nodes.Name) and call.node.name in LOOKUP_FUNCTIONS):
+            continue
+        terms = [argument.value if isinstance(argument, nodes.Const) else None for argument in call.args]
+        if call.kwargs or call.dyn_args or call.dyn_kwargs or not terms or None in terms or terms[0] not in FILE_LOOKUPS:
+            return TemplateInputs(frozenset(), frozenset(), frozenset(), f"it calls {call.node.name}() other than for literal files")
+        files.update(terms[1:])
+    return TemplateInputs(frozenset(referenced), frozenset(templates), frozenset(files))
+
+
+def impure_names(inputs: TemplateInputs, variables: frozenset[str] | set[str]) -> list[str]:
+    """The names the template references that are neither variables nor pure globals, sorted."""
+    return sorted(name for name in inputs.variables if name not in variables and name not in PURE_GLOBALS)
