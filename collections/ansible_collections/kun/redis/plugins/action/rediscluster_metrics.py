@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 import re
 import urllib.error
+import urllib.request
 
-from ansible.module_utils.urls import open_url
 from ansible.plugins.action import ActionBase
 
 ARGUMENT_SPEC = {
@@ -98,15 +98,19 @@ class ActionModule(ActionBase):
         return {**result, "changed": False, "metrics": targets}  # the operator's own memory, not the cluster
 
 
+# The standard library's urlopen, not Ansible's open_url: both endpoints are the operator's own plain HTTP on
+# localhost, and open_url builds a TLS context for every request, 28 ms each (four per reconcile) against 1 ms.
 def _get(url: str) -> str:
-    with open_url(url, timeout=TIMEOUT_SECONDS) as response:
+    with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:
         return response.read().decode()
 
 
 def _post(url: str, metric: dict) -> None:
-    headers = {"Content-Type": "application/json"}
+    request = urllib.request.Request(
+        url, data=json.dumps(metric).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
     try:
-        with open_url(url, data=json.dumps(metric).encode(), headers=headers, method="POST", timeout=TIMEOUT_SECONDS):
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS):
             pass
     except urllib.error.HTTPError as error:
         raise ValueError(f"{metric['name']}: {error.code} {error.read().decode(errors='replace').strip()}") from error

@@ -1,5 +1,9 @@
 # Copyright: redis-kun operator developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Lookup plugin: the template lookup's rendering, reused while what it reads is unchanged."""
+# Ansible's plugin layout puts DOCUMENTATION, EXAMPLES and RETURN before the imports.
+# ruff: noqa: E402
+
 from __future__ import annotations
 
 DOCUMENTATION = r"""
@@ -37,7 +41,9 @@ options:
 EXAMPLES = r"""
 - name: Render a cluster's objects, reusing the renderings of an earlier run
   ansible.builtin.set_fact:
-    objects: "{{ query('kun.redis.cached_template', 'services/master.yaml.j2', 'statefulsets/redis.yaml.j2') | map('ansible.builtin.from_yaml') }}"
+    objects: >-
+      {{ query('kun.redis.cached_template', 'services/master.yaml.j2', 'statefulsets/redis.yaml.j2')
+         | map('ansible.builtin.from_yaml') }}
 """
 
 RETURN = r"""

@@ -69,8 +69,17 @@ def template_inputs(ast: nodes.Template) -> TemplateInputs:
         if not (isinstance(call.node, nodes.Name) and call.node.name in LOOKUP_FUNCTIONS):
             continue
         terms = [argument.value if isinstance(argument, nodes.Const) else None for argument in call.args]
-        if call.kwargs or call.dyn_args or call.dyn_kwargs or not terms or None in terms or terms[0] not in FILE_LOOKUPS:
-            return TemplateInputs(frozenset(), frozenset(), frozenset(), f"it calls {call.node.name}() other than for literal files")
+        if (
+            call.kwargs
+            or call.dyn_args
+            or call.dyn_kwargs
+            or not terms
+            or None in terms
+            or terms[0] not in FILE_LOOKUPS
+        ):
+            return TemplateInputs(
+                frozenset(), frozenset(), frozenset(), f"it calls {call.node.name}() other than for literal files"
+            )
         files.update(terms[1:])
     return TemplateInputs(frozenset(referenced), frozenset(templates), frozenset(files))
 

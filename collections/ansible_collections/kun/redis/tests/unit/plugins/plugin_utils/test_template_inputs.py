@@ -22,7 +22,12 @@ def inputs(source: str) -> TemplateInputs:
     [
         ("plain text", set(), set(), set()),
         ("{{ a.b | combine(c) | to_json }}", {"a", "c"}, set(), set()),
-        ("{% set x = a %}{% for i in range(n) %}{{ x }}{{ i }}{% endfor %}", {"a", "n"}, set(), set()),  # range: a global of Jinja
+        (
+            "{% set x = a %}{% for i in range(n) %}{{ x }}{{ i }}{% endfor %}",
+            {"a", "n"},
+            set(),
+            set(),
+        ),  # range: a global of Jinja
         ("{% macro m(p, q=1) %}{{ p }}{{ q }}{{ outer }}{% endmacro %}{{ m(v) }}", {"outer", "v"}, set(), set()),
         ("{% from 'common/m.j2' import m with context %}{{ m(x) }}", {"x"}, {"common/m.j2"}, set()),
         ("{% include 'part.j2' %}", set(), {"part.j2"}, set()),
@@ -72,6 +77,8 @@ def test_invalid_jinja_is_a_syntax_error():
 
 
 def test_a_configured_extension_is_understood():
-    assert template_inputs(parse("{% debug %}", ["jinja2.ext.debug"])) == TemplateInputs(frozenset(), frozenset(), frozenset())  # jinja2.ext.debug's tag
+    assert template_inputs(parse("{% debug %}", ["jinja2.ext.debug"])) == TemplateInputs(
+        frozenset(), frozenset(), frozenset()
+    )  # jinja2.ext.debug's tag
     with pytest.raises(jinja2.TemplateSyntaxError):
         parse("{% debug %}", [])  # without the extension
