@@ -8,7 +8,8 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: cached_template
-author: redis-kun operator developers
+author:
+  - redis-kun operator developers (@redis-kun)
 short_description: Render templates as ansible.builtin.template does, reusing the rendering of unchanged inputs
 description:
   - Renders each template as the P(ansible.builtin.template#lookup) lookup does with its default options, and keeps

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: kube_object
-author: redis-kun operator developers
+author:
+  - redis-kun operator developers (@redis-kun)
 short_description: One namespaced Kubernetes object as the API server returns it, or an empty mapping when there is none
 description:
   - One GET, sent from the controller's process with the collection's own client (module_utils/kube/client.py). A

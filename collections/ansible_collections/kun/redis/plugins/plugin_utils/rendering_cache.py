@@ -68,7 +68,7 @@ class RenderingCache:
                 with contextlib.suppress(OSError):  # removed meanwhile by another reconcile
                     entries.append((entry.stat().st_mtime, entry.path))
         entries.sort()
-        for _, path in entries[: max(0, len(entries) - self.max_entries)]:
+        for _mtime, path in entries[: max(0, len(entries) - self.max_entries)]:
             with contextlib.suppress(OSError):
                 os.unlink(path)
 

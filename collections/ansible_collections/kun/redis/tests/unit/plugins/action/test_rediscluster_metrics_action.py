@@ -1,9 +1,13 @@
 """rediscluster_metrics: gauge names after their RedisCluster, and the API requests that reach each target value,
 0 included (ansible-operator's API treats `set: 0` as no value)."""
 
+import json
 import re
+from pathlib import Path
+from typing import ClassVar
 
 import pytest
+import yaml
 from ansible_collections.kun.redis.plugins.action.rediscluster_metrics import (
     ARGUMENT_SPEC,
     HELP,
@@ -12,6 +16,8 @@ from ansible_collections.kun.redis.plugins.action.rediscluster_metrics import (
     updates,
 )
 from ansible_collections.kun.redis.tests.unit.plugins.action import action_docs
+from ansible_collections.kun.redis.tests.unit.plugins.loopback_api import JsonHandler, serving
+from ansible_collections.kun.redis.tests.unit.plugins.runners import run_action
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -79,3 +85,65 @@ def test_every_gauge_has_help():
 def test_documentation_and_argument_spec_agree():
     documented = action_docs.documented_options("rediscluster_metrics")
     assert action_docs.shape(documented) == action_docs.shape(ARGUMENT_SPEC)
+
+
+class _MetricsApi(JsonHandler):
+    """ansible-operator's two endpoints on loopback: POST /metrics records the metric (400 for a name with `bad`),
+    GET /exposition holds rediscluster_healthy_ns_a at 1."""
+
+    posted: ClassVar[list[dict]] = []
+
+    def do_POST(self):
+        metric = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.posted.append(metric)
+        if "bad" in metric["name"]:
+            self.answer(400, {"error": "no such metric"})
+        else:
+            self.answer(200, {})
+
+    def do_GET(self):
+        text = f"# TYPE {NAME} gauge\n{NAME} 1\n".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(text)))
+        self.end_headers()
+        self.wfile.write(text)
+
+
+@pytest.fixture
+def metrics_api(tmp_path):
+    _MetricsApi.posted = []
+    with serving(_MetricsApi, tmp_path) as kubeconfig:
+        server = yaml.safe_load(Path(kubeconfig).read_text())["clusters"][0]["cluster"]["server"]
+        yield {"api_url": f"{server}/metrics", "metrics_url": f"{server}/exposition"}
+
+
+def test_the_gauges_are_posted_and_a_zero_is_reached_from_what_the_endpoint_holds(metrics_api):
+    gauges = {"rediscluster_healthy": 0, "rediscluster_replica_count": 2, "rediscluster_master_count": None}
+    result = run_action("rediscluster_metrics", {"namespace": "ns", "name": "a", "gauges": gauges, **metrics_api})
+    assert result["metrics"] == {NAME: 0.0, "rediscluster_replica_count_ns_a": 2.0}
+    assert [(metric["name"], metric["gauge"]) for metric in _MetricsApi.posted] == [
+        (NAME, {"subtract": 1.0}),
+        ("rediscluster_replica_count_ns_a", {"set": 2.0}),
+    ]
+
+
+def test_a_refused_metric_is_a_warning_that_names_it_and_the_answer(metrics_api):
+    result = run_action(
+        "rediscluster_metrics", {"namespace": "bad", "name": "a", "gauges": {"rediscluster_healthy": 1}, **metrics_api}
+    )
+    assert not result.get("failed")
+    assert result["warnings"] == [
+        'the operator\'s metrics API did not answer: rediscluster_healthy_bad_a: 400 {"error": "no such metric"}'
+    ]
+
+
+def test_no_api_is_a_warning_not_a_failure():
+    args = {
+        "namespace": "ns",
+        "name": "a",
+        "gauges": {"rediscluster_healthy": 1},
+        "api_url": "http://127.0.0.1:9/metrics",
+    }
+    result = run_action("rediscluster_metrics", args)
+    assert not result.get("failed")
+    assert result["warnings"][0].startswith("the operator's metrics API did not answer: ")
