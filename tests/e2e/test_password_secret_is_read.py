@@ -4,15 +4,12 @@ missing (validate.yml then reports it: tests/e2e/test_invalid_spec_leaves_cluste
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.kube import REPO_ROOT, Kube
+from tests.e2e.ansible_task import run_playbook
+from tests.e2e.kube import Kube
 
 pytestmark = pytest.mark.e2e
 
@@ -36,32 +33,14 @@ PLAYBOOK = """
 def read_password(kube: Kube, tmp_path: Path, namespace: str, password_secret: dict) -> tuple[dict, str]:
     """What the debug task says of the password the role holds, and the whole output of the run."""
     variables = {
-        "ansible_python_interpreter": sys.executable,
         "ansible_operator_meta": {"name": "test", "namespace": namespace},
         "_redis_kun_rediscluster_spec": {"size": 3, "passwordSecret": password_secret},
         "expected": PASSWORD,
     }
-    (tmp_path / "vars.json").write_text(json.dumps(variables))
-    (tmp_path / "password.yml").write_text(PLAYBOOK)
-    env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
-        "ANSIBLE_STDOUT_CALLBACK": "json",
-        "K8S_AUTH_KUBECONFIG": str(kube.kubeconfig),
-    }
-    command = [
-        str(Path(sys.executable).with_name("ansible-playbook")),
-        "--inventory=localhost,",
-        "--connection=local",
-        f"--extra-vars=@{tmp_path / 'vars.json'}",
-        str(tmp_path / "password.yml"),
-    ]
-    ran = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=120, check=False)
-    try:
-        said = json.loads(ran.stdout)["plays"][0]["tasks"][-1]["hosts"]["localhost"]["msg"]
-    except (ValueError, KeyError, IndexError, TypeError) as error:
-        raise AssertionError(f"no answer from the debug task ({error}):\n{ran.stdout[-3000:]}\n{ran.stderr}") from error
-    return said, ran.stdout + ran.stderr
+    playbook = tmp_path / "password.yml"
+    playbook.write_text(PLAYBOOK)
+    tasks, output = run_playbook(playbook, variables, kube.kubeconfig)
+    return tasks[-1]["hosts"]["localhost"]["msg"], output
 
 
 @pytest.fixture

@@ -9,14 +9,11 @@ wrong condition, fails here. The decision itself is tested as a table in the col
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.ansible_task import run_playbook
 from tests.e2e.kube import GROUP, PLURAL, REPO_ROOT, VERSION, Kube
 
 pytestmark = pytest.mark.e2e
@@ -59,7 +56,6 @@ def run_status_tasks(kube: Kube, cluster: dict, tmp_path: Path, findings: dict) 
     """The result of the role's status.yml in check mode: the condition the module would write, as the module says."""
     meta = cluster["metadata"]
     variables = {
-        "ansible_python_interpreter": sys.executable,
         "ansible_operator_meta": {"name": meta["name"], "namespace": meta["namespace"]},
         "_redis_kun_rediscluster": cluster,
         "rediscluster_names": {"sentinel": "redis-sentinel-test"},
@@ -68,7 +64,6 @@ def run_status_tasks(kube: Kube, cluster: dict, tmp_path: Path, findings: dict) 
         "rediscluster_topology": TOPOLOGY,
         **findings,
     }
-    (tmp_path / "vars.json").write_text(json.dumps(variables))
     playbook = tmp_path / "status.yml"
     playbook.write_text(
         "- name: The role's status tasks on one reconcile's findings\n"
@@ -78,26 +73,11 @@ def run_status_tasks(kube: Kube, cluster: dict, tmp_path: Path, findings: dict) 
         "    - name: Report the status and the events\n"
         f"      ansible.builtin.import_tasks: {REPO_ROOT}/roles/rediscluster/tasks/status.yml\n"
     )
-    env = {
-        **os.environ,
-        "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
-        "ANSIBLE_STDOUT_CALLBACK": "json",
-        "K8S_AUTH_KUBECONFIG": str(kube.kubeconfig),
-    }
-    command = [
-        str(Path(sys.executable).with_name("ansible-playbook")),
-        "--inventory=localhost,",
-        "--connection=local",
-        "--check",
-        f"--extra-vars=@{tmp_path / 'vars.json'}",
-        str(playbook),
-    ]
-    ran = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
+    tasks, output = run_playbook(playbook, variables, kube.kubeconfig, check=True)
     try:
-        tasks = json.loads(ran.stdout)["plays"][0]["tasks"]
         written = next(task for task in tasks if task["task"]["name"] == "Write the status and record the events")
-    except (ValueError, KeyError, StopIteration) as error:
-        raise AssertionError(f"no status task result ({error}):\n{ran.stdout[-3000:]}\n{ran.stderr}") from error
+    except StopIteration as error:
+        raise AssertionError(f"no status task result:\n{output[-3000:]}") from error
     result = written["hosts"]["localhost"]
     assert not result.get("failed"), result.get("msg")
     return result
