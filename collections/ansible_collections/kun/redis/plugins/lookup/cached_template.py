@@ -15,11 +15,13 @@ description:
   - Renders each template as the P(ansible.builtin.template#lookup) lookup does with its default options, and keeps
     the rendering on disk under a key of everything it depends on, as its syntax tree tells
     (plugin_utils/template_inputs.py). That is the template's source, the sources of the templates it imports or
-    includes, the files it reads with the C(file) lookup, and the value of every variable they reference.
+    includes, the files it reads with the C(file) lookup, and the value of every variable they reference; and the
+    versions of Ansible and Jinja and the sources of this collection's filters, which its filters and tests may be.
   - A later run with the same key returns the kept rendering without rendering again. The roles of this collection
     render a cluster's objects in every reconcile, mostly from inputs that have not changed since the last one.
   - A template whose rendering may depend on anything else (another lookup, C(now()), the C(template_*) variables or
-    C(ansible_managed), a template name computed at render time) is rendered every time.
+    C(ansible_managed), a template name computed at render time, a filter or test of another collection) is rendered
+    every time.
   - Renderings are stored in plain text. Never use it for a template that renders a secret.
 options:
   _terms:
@@ -68,15 +70,11 @@ from ansible_collections.kun.redis.plugins.plugin_utils.rendering_cache import (
     RenderingCache,
     rendering_key,
 )
-from ansible_collections.kun.redis.plugins.plugin_utils.template_inputs import (
-    TemplateInputs,
-    impure_names,
-    parse,
-    template_inputs,
-)
+from ansible_collections.kun.redis.plugins.plugin_utils.template_inputs import impure_names, parse, template_inputs
 
 display = Display()
-KEY_FORMAT = 1  # bumped when what goes into a key changes
+KEY_FORMAT = 2  # bumped when what goes into a key changes
+OWN_FILTERS = Path(__file__).resolve().parents[1] / "filter"  # kun.redis's, which a template may name without FQCN
 
 
 class NotCacheable(Exception):
@@ -88,15 +86,28 @@ class LookupModule(LookupBase):
         self.set_options(var_options=variables, direct=kwargs)
         cache = RenderingCache(Path(self.get_option("cache_dir")), self.get_option("max_entries"))
         renderer = lookup_loader.get("ansible.builtin.template", loader=self._loader, templar=self._templar)
-        # Resolving a variable templates it again each time, and everything it refers to (about 8 ms a variable in
-        # a reconcile): the templates share most of theirs, so each is resolved once.
-        self._resolved = {}
+        # What the templates share is read once per run: the imported templates, and the variables (resolving one
+        # templates it again each time, with everything it refers to: about 8 ms a variable in a reconcile).
+        self._analysed, self._resolved, self._versions = {}, {}, None
         return [self._rendering(term, variables, cache, renderer) for term in terms]
 
     def _resolve(self, name):
         if name not in self._resolved:
             self._resolved[name] = self._templar.resolve_variable_expression(name)
         return self._resolved[name]
+
+    def _analyse(self, name, path):
+        """The template's source and inputs; NotCacheable when they cannot be known."""
+        if path not in self._analysed:
+            source = _read(path)
+            try:
+                inputs = template_inputs(parse(source, constants.DEFAULT_JINJA2_EXTENSIONS or []))
+            except jinja2.TemplateSyntaxError as error:
+                raise NotCacheable(f"{name}: {error}") from None
+            if inputs.not_cacheable:
+                raise NotCacheable(f"{name}: {inputs.not_cacheable}")
+            self._analysed[path] = source, inputs
+        return self._analysed[path]
 
     def _rendering(self, term, variables, cache, renderer):
         try:
@@ -122,13 +133,7 @@ class LookupModule(LookupBase):
         pending = {term: path}
         while pending:
             name, template_path = pending.popitem()
-            sources[name] = _read(template_path)
-            try:
-                inputs = template_inputs(parse(sources[name], constants.DEFAULT_JINJA2_EXTENSIONS or []))
-            except jinja2.TemplateSyntaxError as error:
-                raise NotCacheable(f"{name}: {error}") from None
-            if inputs.not_cacheable:
-                raise NotCacheable(f"{name}: {inputs.not_cacheable}")
+            sources[name], inputs = self._analyse(name, template_path)
             names |= inputs.variables
             for imported in inputs.templates - sources.keys():
                 pending[imported] = _first_existing(search_dirs, imported)
@@ -137,13 +142,19 @@ class LookupModule(LookupBase):
                 if file_path is None:
                     raise NotCacheable(f"the file {file} is not found")
                 files[file] = _read(file_path)
-        impure = impure_names(TemplateInputs(frozenset(names), frozenset(), frozenset()), set(variables))
+        impure = impure_names(names, variables)
         if impure:
             raise NotCacheable(f"it references {', '.join(impure)}, which are not variables")
         values = {name: self._resolve(name) for name in sorted(names) if name in variables}
-        versions = {"format": KEY_FORMAT, "ansible": ansible_version, "jinja2": jinja2.__version__}
+        if self._versions is None:
+            self._versions = {
+                "format": KEY_FORMAT,
+                "ansible": ansible_version,
+                "jinja2": jinja2.__version__,
+                "filters": {plugin.name: _read(str(plugin)) for plugin in sorted(OWN_FILTERS.glob("*.py"))},
+            }
         try:
-            return rendering_key({"versions": versions, "sources": sources, "files": files, "variables": values})
+            return rendering_key({"versions": self._versions, "sources": sources, "files": files, "variables": values})
         except NotSerialisable as error:
             raise NotCacheable(str(error)) from None
 

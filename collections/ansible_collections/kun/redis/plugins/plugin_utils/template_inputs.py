@@ -3,20 +3,24 @@
 """What a Jinja template's rendering depends on, read from its syntax tree: the variables it references, the templates
 it imports or includes, and the files it reads with the `file` lookup. The cached_template lookup keys a rendering on
 these; a template whose rendering may depend on anything else (another lookup, `now()`, a template name computed at
-render time) is not cacheable, and this says why.
+render time, a filter or test of a collection whose code no key covers) is not cacheable, and this says why.
 
-Jinja's own `jinja2.meta` finds the variables and the templates; the calls to lookups are found here because no
-library lists them.
+Jinja's own `jinja2.meta` finds the variables and the templates; the calls to lookups and the filters' collections
+are found here because no library lists them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from jinja2 import Environment, meta, nodes
 
 FILE_LOOKUPS = frozenset({"file", "ansible.builtin.file"})
 LOOKUP_FUNCTIONS = frozenset({"lookup", "query", "q"})
+# Collections whose filters and tests a key covers: ansible.builtin's by Ansible's version, this collection's by their
+# sources (the cached_template lookup). A name without a collection is one of these, or Jinja's own.
+KEYED_COLLECTIONS = ("ansible.builtin.", "kun.redis.")
 # Globals whose result depends only on their arguments. Any other name that is not a variable (`now`, the
 # template_* variables and ansible_managed that the template lookup adds) may change from one rendering to the next.
 PURE_GLOBALS = frozenset({"range", "dict", "cycler", "joiner", "namespace", "undef", *LOOKUP_FUNCTIONS})
@@ -62,7 +66,7 @@ def template_inputs(ast: nodes.Template) -> TemplateInputs:
     templates = set()
     for name in meta.find_referenced_templates(ast):
         if name is None:
-            return TemplateInputs(frozenset(), frozenset(), frozenset(), "it imports a template named at render time")
+            return _not_cacheable("it imports a template named at render time")
         templates.add(name)
     files = set()
     for call in ast.find_all(nodes.Call):
@@ -77,13 +81,19 @@ def template_inputs(ast: nodes.Template) -> TemplateInputs:
             or None in terms
             or terms[0] not in FILE_LOOKUPS
         ):
-            return TemplateInputs(
-                frozenset(), frozenset(), frozenset(), f"it calls {call.node.name}() other than for literal files"
-            )
+            return _not_cacheable(f"it calls {call.node.name}() other than for literal files")
         files.update(terms[1:])
+    plugins = {node.name for node in ast.find_all((nodes.Filter, nodes.Test))}
+    foreign = sorted(name for name in plugins if "." in name and not name.startswith(KEYED_COLLECTIONS))
+    if foreign:
+        return _not_cacheable(f"it applies {', '.join(foreign)}, whose code no key covers")
     return TemplateInputs(frozenset(referenced), frozenset(templates), frozenset(files))
 
 
-def impure_names(inputs: TemplateInputs, variables: frozenset[str] | set[str]) -> list[str]:
-    """The names the template references that are neither variables nor pure globals, sorted."""
-    return sorted(name for name in inputs.variables if name not in variables and name not in PURE_GLOBALS)
+def _not_cacheable(reason: str) -> TemplateInputs:
+    return TemplateInputs(frozenset(), frozenset(), frozenset(), not_cacheable=reason)
+
+
+def impure_names(referenced: Iterable[str], variables: Container[str]) -> list[str]:
+    """The referenced names that are neither variables nor pure globals, sorted."""
+    return sorted(name for name in referenced if name not in variables and name not in PURE_GLOBALS)

@@ -38,6 +38,7 @@ def inputs(source: str) -> TemplateInputs:
             {"a.sh", "b.sh", "c.sh"},
         ),
         ("{% if v is defined and v is truthy %}{{ v }}{% endif %}", {"v"}, set(), set()),
+        ("{{ a | ansible.builtin.to_json }}{{ a | kun.redis.rediscluster_stamped }}", {"a"}, set(), set()),
     ],
 )
 def test_variables_templates_and_files(source, variables, templates, files):
@@ -52,6 +53,8 @@ def test_variables_templates_and_files(source, variables, templates, files):
         ("{{ query('ansible.builtin.file', path) }}", "calls query() other than for literal files"),
         ("{{ q('file', 'a', errors='ignore') }}", "calls q() other than for literal files"),
         ("{{ lookup(*terms) }}", "calls lookup() other than for literal files"),
+        ("{{ a | community.general.json_query('b') }}", "applies community.general.json_query, whose code no key"),
+        ("{% if a is other.collection.odd %}{% endif %}", "applies other.collection.odd, whose code no key covers"),
     ],
 )
 def test_what_else_a_rendering_may_depend_on_is_named(source, reason):
@@ -68,7 +71,7 @@ def test_what_else_a_rendering_may_depend_on_is_named(source, reason):
     ],
 )
 def test_names_that_are_neither_variables_nor_pure_globals(source, impure):
-    assert impure_names(inputs(source), {"a"}) == impure
+    assert impure_names(inputs(source).variables, {"a"}) == impure
 
 
 def test_invalid_jinja_is_a_syntax_error():
