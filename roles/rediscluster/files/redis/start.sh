@@ -17,6 +17,8 @@ set -eu
 config_dir=/redis-config
 runtime_conf=/redis-runtime/redis.conf
 self="$POD_NAME.$REDIS_DOMAIN"
+# In the pod sentinels.sh lies beside this script; in the repository shellcheck finds it here:
+# shellcheck source=SCRIPTDIR/../common/sentinels.sh
 . "$config_dir/sentinels.sh"  # sentinels_master
 
 redis_info() { timeout 3 redis-cli -h "$1" -p "$REDIS_PORT_NUMBER" --raw INFO replication 2>/dev/null | tr -d '\r'; }

@@ -9,6 +9,8 @@ set -eu
 config_dir=/sentinel-config
 runtime_conf=/data/sentinel.conf
 self="$POD_NAME.$SENTINEL_DOMAIN"
+# In the pod sentinels.sh lies beside this script; in the repository shellcheck finds it here:
+# shellcheck source=SCRIPTDIR/../common/sentinels.sh
 . "$config_dir/sentinels.sh"  # sentinels_master
 
 quoted() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
