@@ -36,14 +36,14 @@ SAFETY_NET_SECONDS = 20
 SAFETY_NET_PERIOD = f"{SAFETY_NET_SECONDS}s"
 
 
-def manifest(size: int = SIZE) -> str:
+def manifest(size: int = SIZE, name: str = NAME) -> str:
     """A namespaced RedisCluster (served by the test's own operator) with the peers' common Sentinel timing, its data
     in claims as in production (with emptyDir, deleting every pod would rightly lose everything)."""
     return f"""
 apiVersion: redis.kun/v1beta1
 kind: RedisCluster
 metadata:
-  name: {NAME}
+  name: {name}
 spec:
   size: {size}
   password: {PASSWORD}
@@ -94,6 +94,7 @@ class Context:
     namespace: str
     operator: RestartableOperator
     view: ClusterView  # the Healthy cluster just before the fault
+    name: str = NAME  # the faulted RedisCluster's
     violations: list[str] = field(default_factory=list)  # what the fault showed wrong besides the common checks
 
     @property
@@ -103,10 +104,10 @@ class Context:
 
     def master_by_sentinels(self) -> str:
         """The master's pod name as the Sentinels name it now."""
-        return ClusterView(self.kube, self.namespace, NAME, PASSWORD).master_by_sentinels().split(".", 1)[0]
+        return ClusterView(self.kube, self.namespace, self.name, PASSWORD).master_by_sentinels().split(".", 1)[0]
 
     def patch(self, spec: dict) -> None:
-        self.kube.patch_rediscluster(self.namespace, NAME, {"spec": spec})
+        self.kube.patch_rediscluster(self.namespace, self.name, {"spec": spec})
 
     def node_of(self, pod: str) -> str:
         return self._pod(pod).spec.node_name
@@ -116,7 +117,7 @@ class Context:
 
     def sentinels_name_another_master(self, old: str, timeout: float = 60) -> str:
         def moved() -> str | None:
-            view = ClusterView(self.kube, self.namespace, NAME, PASSWORD)
+            view = ClusterView(self.kube, self.namespace, self.name, PASSWORD)
             answers = set()
             for member in view.sentinels:
                 try:
@@ -207,12 +208,13 @@ def stop_master_node(ctx: Context) -> None:
 
 def delete_all_sentinel_pods(ctx: Context) -> None:
     ctx.kube.core.delete_collection_namespaced_pod(
-        ctx.namespace, label_selector=f"app.kubernetes.io/instance={NAME},app.kubernetes.io/component=sentinel"
+        ctx.namespace, label_selector=f"app.kubernetes.io/instance={ctx.name},app.kubernetes.io/component=sentinel"
     )
 
 
 def delete_every_pod(ctx: Context) -> None:
-    ctx.kube.core.delete_collection_namespaced_pod(ctx.namespace, label_selector=f"app.kubernetes.io/instance={NAME}")
+    selector = f"app.kubernetes.io/instance={ctx.name}"
+    ctx.kube.core.delete_collection_namespaced_pod(ctx.namespace, label_selector=selector)
 
 
 def operator_down_during_failover(ctx: Context) -> None:
@@ -228,7 +230,7 @@ def operator_down_during_failover(ctx: Context) -> None:
 def shorten_the_safety_net(ctx: Context) -> None:
     """The periodic reconcile of this RedisCluster every SAFETY_NET_PERIOD instead of watches.yaml's minutes."""
     annotations = {RECONCILE_PERIOD: SAFETY_NET_PERIOD}
-    ctx.kube.patch_rediscluster(ctx.namespace, NAME, {"metadata": {"annotations": annotations}})
+    ctx.kube.patch_rediscluster(ctx.namespace, ctx.name, {"metadata": {"annotations": annotations}})
 
 
 def relay_down_during_failover(ctx: Context) -> None:
@@ -240,13 +242,13 @@ def relay_down_during_failover(ctx: Context) -> None:
     try:
         # Reconciles asked for before (by the annotation, by the relay) must be over, the last one Healthy with no
         # requeue pending, or one of them (not the period) would be what notices the failover.
-        wait_quiet(ctx.kube, ctx.namespace, NAME, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
+        wait_quiet(ctx.kube, ctx.namespace, ctx.name, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
         freeze_master(ctx)
         new_master = wait_for(ctx.master_by_sentinels, 30, "the Sentinels to agree on the new master", interval=0.2)
 
         def status_names_it() -> bool:
             return (
-                (ctx.kube.rediscluster(ctx.namespace, NAME).get("status") or {})
+                (ctx.kube.rediscluster(ctx.namespace, ctx.name).get("status") or {})
                 .get("master", "")
                 .startswith(new_master)
             )
@@ -257,7 +259,7 @@ def relay_down_during_failover(ctx: Context) -> None:
             ctx.violations.append(str(timed_out))
     finally:
         operator.start_relay()
-        ctx.kube.patch_rediscluster(ctx.namespace, NAME, {"metadata": {"annotations": {RECONCILE_PERIOD: None}}})
+        ctx.kube.patch_rediscluster(ctx.namespace, ctx.name, {"metadata": {"annotations": {RECONCILE_PERIOD: None}}})
 
 
 def kill_operator_mid_reconcile(ctx: Context) -> None:
@@ -272,9 +274,9 @@ def kill_operator_mid_reconcile(ctx: Context) -> None:
 def rolling_change(ctx: Context) -> None:
     """A change that restarts every Redis pod must go one pod at a time: replicas first, then a planned failover,
     then the old master."""
-    master, statefulset = ctx.master, f"redis-cluster-{NAME}"
+    master, statefulset = ctx.master, f"redis-cluster-{ctx.name}"
     before = ctx.kube.apps.read_namespaced_stateful_set(statefulset, ctx.namespace).status.update_revision
-    limits = (ctx.kube.rediscluster(ctx.namespace, NAME)["spec"].get("resources") or {}).get("limits") or {}
+    limits = (ctx.kube.rediscluster(ctx.namespace, ctx.name)["spec"].get("resources") or {}).get("limits") or {}
     millicores = int(limits.get("cpu", "400m").rstrip("m"))  # 401..404 in turn: every run is a real change
     ctx.patch({"resources": {"limits": {"cpu": f"{400 + millicores % 4 + 1}m", "memory": "300Mi"}}})
     rollout = watch_rollout(ctx.kube, ctx.namespace, statefulset, before, ROLLOUT_TIMEOUT)
@@ -288,11 +290,11 @@ def master_at_the_last_ordinal(ctx: Context) -> None:
     """Grow to SIZE + 1 and fail over until the new last ordinal is the master (Sentinel promotes the replica with
     the lowest replica-priority: every other replica is given a higher one; the operator sets them back to 1)."""
     ctx.patch({"size": SIZE + 1})
-    wait_healthy(ctx.kube, ctx.namespace, NAME, size=SIZE + 1, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
-    target = f"redis-cluster-{NAME}-{SIZE}"
+    wait_healthy(ctx.kube, ctx.namespace, ctx.name, size=SIZE + 1, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
+    target = f"redis-cluster-{ctx.name}-{SIZE}"
 
     def target_is_master() -> bool:
-        view = ClusterView(ctx.kube, ctx.namespace, NAME, PASSWORD)
+        view = ClusterView(ctx.kube, ctx.namespace, ctx.name, PASSWORD)
         master = view.master_by_sentinels().split(".", 1)[0]
         if master == target:
             return True
@@ -306,7 +308,7 @@ def master_at_the_last_ordinal(ctx: Context) -> None:
         return False
 
     wait_for(target_is_master, HEALTHY_TIMEOUT, f"{target} to be the master", interval=1)
-    wait_healthy(ctx.kube, ctx.namespace, NAME, size=SIZE + 1, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
+    wait_healthy(ctx.kube, ctx.namespace, ctx.name, size=SIZE + 1, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
 
 
 def scale_down_removes_the_master(ctx: Context) -> None:
@@ -334,14 +336,24 @@ QUICK_NAMES = ("delete_master_pod", "isolate_master", "rolling_change", "relay_d
 QUICK = [scenario for scenario in ALL if scenario.name in QUICK_NAMES]
 
 
-def run(kube: Kube, namespace: str, operator: RestartableOperator, scenario: Scenario) -> Outcome:
-    """Fault a Healthy cluster under a Sentinel-discovering writer; wait for Healthy; count what was lost."""
-    view = wait_healthy(kube, namespace, NAME, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
+def run(
+    kube: Kube,
+    namespace: str,
+    operator: RestartableOperator,
+    scenario: Scenario,
+    *,
+    name: str = NAME,
+    before_fault: Callable[[], object] | None = None,
+) -> Outcome:
+    """Fault the Healthy RedisCluster `name` under a Sentinel-discovering writer; wait for Healthy; count what was
+    lost. `before_fault` runs once the writers are warm, right before the fault: runs of several clusters in threads
+    meet there (a threading.Barrier's wait) to fault them at the same moment."""
+    view = wait_healthy(kube, namespace, name, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
     if scenario.prepare:
-        scenario.prepare(Context(kube, namespace, operator, view))
-        view = ClusterView(kube, namespace, NAME, PASSWORD)
-    context = Context(kube, namespace, operator, view)
-    addresses = PodAddresses(kube, namespace, NAME)
+        scenario.prepare(Context(kube, namespace, operator, view, name))
+        view = ClusterView(kube, namespace, name, PASSWORD)
+    context = Context(kube, namespace, operator, view, name)
+    addresses = PodAddresses(kube, namespace, name)
     writer, by_address = (Writer(addresses, view.group, PASSWORD, discovery) for discovery in ("masters", "address"))
     writers = (writer, by_address)
     for each in writers:
@@ -352,9 +364,11 @@ def run(kube: Kube, namespace: str, operator: RestartableOperator, scenario: Sce
 
     try:
         wait_for(lambda: every_writer_has(WARM_WRITES), 60, "the writers to warm up", interval=0.2)
+        if before_fault:
+            before_fault()
         fault = time.monotonic()
         scenario.fault(context)
-        view = wait_healthy(kube, namespace, NAME, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
+        view = wait_healthy(kube, namespace, name, password=PASSWORD, timeout=HEALTHY_TIMEOUT)
         healthy_after = time.monotonic() - fault
         settled = max(len(each.log.acknowledged) for each in writers) + WARM_WRITES
         wait_for(lambda: every_writer_has(settled), 60, "writes to flow again", interval=0.2)
@@ -374,3 +388,13 @@ def run(kube: Kube, namespace: str, operator: RestartableOperator, scenario: Sce
         failures=log.failures + log_by_address.failures,
         violations=context.violations,
     )
+
+
+def check(outcome: Outcome) -> None:
+    """The chaos suite's verdict on one run: writes flowed again, none acknowledged was lost, nothing the isolated
+    old master took won, and the scenario's own checks held."""
+    print(f"\n{outcome}")
+    assert outcome.acknowledged > WARM_WRITES, "the writer never got going again after the fault"
+    assert not outcome.lost, f"{len(outcome.lost)} acknowledged writes lost, first {outcome.lost[:10]}"
+    assert not outcome.divergent_write_won, "a write taken by the isolated old master survived its return"
+    assert not outcome.violations, "; ".join(outcome.violations)

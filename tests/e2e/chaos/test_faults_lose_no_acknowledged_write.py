@@ -18,20 +18,12 @@ from tests.e2e.chaos import harness
 pytestmark = [pytest.mark.chaos, pytest.mark.timeout(1500)]
 
 
-def _check(outcome: harness.Outcome) -> None:
-    print(f"\n{outcome}")
-    assert outcome.acknowledged > harness.WARM_WRITES, "the writer never got going again after the fault"
-    assert not outcome.lost, f"{len(outcome.lost)} acknowledged writes lost, first {outcome.lost[:10]}"
-    assert not outcome.divergent_write_won, "a write taken by the isolated old master survived its return"
-    assert not outcome.violations, "; ".join(outcome.violations)
-
-
 @pytest.mark.parametrize("scenario", harness.QUICK, ids=lambda scenario: scenario.name)
 def test_no_acknowledged_write_is_lost(kube, chaos_namespace, chaos_operator, chaos_cluster, scenario):
-    _check(harness.run(kube, chaos_namespace, chaos_operator, scenario))
+    harness.check(harness.run(kube, chaos_namespace, chaos_operator, scenario))
 
 
 @pytest.mark.soak
 @pytest.mark.parametrize("scenario", harness.ALL, ids=lambda scenario: scenario.name)
 def test_every_scenario_loses_nothing(kube, chaos_namespace, chaos_operator, chaos_cluster, scenario):
-    _check(harness.run(kube, chaos_namespace, chaos_operator, scenario))
+    harness.check(harness.run(kube, chaos_namespace, chaos_operator, scenario))
