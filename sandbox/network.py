@@ -14,6 +14,23 @@ from pathlib import Path
 from sandbox import SandboxError, config
 
 NETNS_DIR = Path("/run/netns")  # where `ip netns` pins named network namespaces
+PROC_SYS = Path("/proc/sys")
+
+# Limits of the host kernel that a node running this many pods needs raised, as nodes of large clusters are tuned.
+# - The ARP table is one for the whole kernel: every pod's namespace counts against it (about 7 entries per pod: its
+#   peers, the gateway, and the host's entry for the pod), and past gc_thresh3 (1024 by default) the kernel refuses
+#   new entries ("neighbour: arp_cache: neighbor table overflow!"): connections to pods fail with "No route to
+#   host" or wait for retransmits. At 30 RedisClusters (180 pods) the operator could then not reach the nodes and
+#   the clusters never converged (docs/benchmarks.md).
+# - Packets between namespaces on the bridge wait in each CPU's backlog for softirq time, which a loaded machine
+#   gives late; past netdev_max_backlog (1000) they are dropped, and each drop costs a 1 s TCP retransmit.
+# Only raised, never lowered: a host tuned higher keeps its own values.
+HOST_SYSCTL_FLOORS = {
+    "net.ipv4.neigh.default.gc_thresh1": 8192,  # below this many entries the kernel keeps them all
+    "net.ipv4.neigh.default.gc_thresh2": 16384,
+    "net.ipv4.neigh.default.gc_thresh3": 32768,  # the hard limit
+    "net.core.netdev_max_backlog": 16384,
+}
 
 
 def setup() -> None:
@@ -28,6 +45,8 @@ def setup() -> None:
         if str(address) not in present:
             _ip("addr", "add", f"{address}/{config.POD_NETWORK.prefixlen}", "dev", config.BRIDGE)
     _ip("link", "set", config.BRIDGE, "up")
+    for key, floor in HOST_SYSCTL_FLOORS.items():
+        _raise_sysctl(key, floor)
 
 
 def is_up() -> bool:
@@ -66,6 +85,12 @@ def mounts_under(state_dir: Path) -> list[Path]:
         if mount_point.is_relative_to(state_dir) and mount_point != state_dir:
             mount_points.append(mount_point)
     return mount_points
+
+
+def _raise_sysctl(key: str, floor: int) -> None:
+    path = PROC_SYS / key.replace(".", "/")
+    if int(path.read_text()) < floor:
+        path.write_text(f"{floor}\n")
 
 
 def _delete_link(name: str) -> None:
