@@ -49,4 +49,3 @@ def test_the_arp_table_keeps_the_entries_of_hundreds_of_pods(scratch_netns):
         ["ip", "-n", scratch_netns, "neigh", "show", "dev", "scratch0"], check=True, capture_output=True, text=True
     )
     assert len(shown.stdout.splitlines()) == ENTRIES, "the kernel evicted or refused ARP entries"
-
