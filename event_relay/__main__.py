@@ -1,5 +1,6 @@
 """`python -m event_relay`: the relay of the operator in the same pod (config/manager/manager.yaml, container
-event-relay), watching what WATCH_NAMESPACE names (empty: every namespace), as ansible-operator does."""
+event-relay), watching what WATCH_NAMESPACE names (one namespace, a comma-separated list, or none: every
+namespace), as ansible-operator does."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import logging
 import os
 import signal
 import sys
+
+from ansible_collections.kun.redis.plugins.module_utils.rediscluster.scope import watched_namespaces
 
 from event_relay.kube import Kube, api_client
 from event_relay.relay import Relay
@@ -19,9 +22,10 @@ def main() -> int:
         stream=sys.stdout,
     )
     watch_namespace = os.environ.get("WATCH_NAMESPACE", "")
-    relay = Relay(Kube(api_client(), watch_namespace), watch_namespace)
+    relay = Relay(Kube(api_client()), watch_namespace)
     signal.signal(signal.SIGTERM, _exit)  # interrupts the pod watch's request in this thread, unlike an Event
-    logging.getLogger("event_relay").info("relaying events of %s", watch_namespace or "every namespace")
+    namespaces = ", ".join(watched_namespaces(watch_namespace)) or "every namespace"
+    logging.getLogger("event_relay").info("relaying events of %s", namespaces)
     try:
         relay.run()
     except KeyboardInterrupt:

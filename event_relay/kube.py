@@ -4,6 +4,7 @@ kubeconfig. A long-running process pays its import once, unlike the modules (mod
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -33,22 +34,23 @@ def api_client() -> client.ApiClient:
 
 
 class Kube:
-    """The RedisClusters and pods of the watched namespaces (one, or every one), and the trigger patch."""
+    """The RedisClusters and pods of one watched namespace ("": every namespace) or of any, and the trigger patch."""
 
-    def __init__(self, api: client.ApiClient, watch_namespace: str):
+    def __init__(self, api: client.ApiClient):
         self._core, self._custom = client.CoreV1Api(api), client.CustomObjectsApi(api)
-        self._namespace = watch_namespace
 
-    def list_pods(self, **kwargs):
+    def pod_lister(self, namespace: str) -> Callable:
+        """The list (and, with watch=True, watch) call of the RedisClusters' pods in `namespace` ("": every one)."""
         selector = ",".join(f"{key}={value}" for key, value in POD_LABELS.items())
-        if self._namespace:
-            return self._core.list_namespaced_pod(self._namespace, label_selector=selector, **kwargs)
-        return self._core.list_pod_for_all_namespaces(label_selector=selector, **kwargs)
+        if namespace:
+            return functools.partial(self._core.list_namespaced_pod, namespace, label_selector=selector)
+        return functools.partial(self._core.list_pod_for_all_namespaces, label_selector=selector)
 
-    def list_clusters(self, **kwargs):
-        if self._namespace:
-            return self._custom.list_namespaced_custom_object(GROUP, VERSION, self._namespace, PLURAL, **kwargs)
-        return self._custom.list_cluster_custom_object(GROUP, VERSION, PLURAL, **kwargs)
+    def cluster_lister(self, namespace: str) -> Callable:
+        """The list (and watch) call of the RedisClusters in `namespace` ("": every one)."""
+        if namespace:
+            return functools.partial(self._custom.list_namespaced_custom_object, GROUP, VERSION, namespace, PLURAL)
+        return functools.partial(self._custom.list_cluster_custom_object, GROUP, VERSION, PLURAL)
 
     def annotate(self, cluster: ClusterKey, key: str, value: str) -> None:
         """A merge patch of one annotation: it changes nothing else, and needs no resourceVersion."""

@@ -7,10 +7,12 @@ Coalescer's.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 
 from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import Endpoint
+from ansible_collections.kun.redis.plugins.module_utils.rediscluster.scope import watched_namespaces
 
 from event_relay import kube, rules
 from event_relay.rules import ClusterKey, PodState
@@ -31,15 +33,24 @@ class Relay:
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        """Until `stopped` is set: the RedisClusters' watch in a thread of its own, the pods' in this one."""
-        clusters = threading.Thread(
-            target=kube.follow,
-            args=("RedisCluster", self._kube.list_clusters, self.cluster_event, self.clusters_listed, self.stopped),
-            name="redisclusters",
-            daemon=True,
-        )
-        clusters.start()
-        kube.follow("Pod", self._kube.list_pods, self.pod_event, self.pods_listed, self.stopped)
+        """Until `stopped` is set: a watch of the RedisClusters and one of their pods in each watched namespace, as
+        ansible-operator watches them (one per namespace WATCH_NAMESPACE names, or one of every namespace), each in
+        a thread of its own; the last pod watch in this one. A namespaced operator's Roles grant no list across
+        namespaces, so several namespaces are several watches."""
+        follows = [
+            (kind, lister(namespace), on_event, functools.partial(on_resync, namespace))
+            for namespace in watched_namespaces(self._watch_namespace) or ("",)
+            for kind, lister, on_event, on_resync in (
+                ("RedisCluster", self._kube.cluster_lister, self.cluster_event, self.clusters_listed),
+                ("Pod", self._kube.pod_lister, self.pod_event, self.pods_listed),
+            )
+        ]
+        *others, last = follows
+        for kind, *arguments in others:
+            watch = threading.Thread(target=kube.follow, args=(kind, *arguments, self.stopped), daemon=True)
+            watch.name = f"{kind} watch"
+            watch.start()
+        kube.follow(*last, self.stopped)
 
     def close(self) -> None:
         self.stopped.set()
@@ -50,9 +61,11 @@ class Relay:
         self._triggers.close()
 
     # RedisClusters: which ones the operator serves, so that only theirs are subscribed to and reconciled.
-    def clusters_listed(self, items: list[dict]) -> None:
+    def clusters_listed(self, namespace: str, items: list[dict]) -> None:
+        """A (re)list of the RedisClusters of `namespace` ("": every one) replaces what was known of it."""
         with self._lock:
-            self._clusters = {self._key(item) for item in items if rules.served(item, self._watch_namespace)}
+            self._clusters = {key for key in self._clusters if not _within(key.namespace, namespace)}
+            self._clusters |= {self._key(item) for item in items if rules.served(item, self._watch_namespace)}
             self._refresh()
 
     def cluster_event(self, kind: str, item: dict) -> None:
@@ -66,9 +79,10 @@ class Relay:
             self._refresh()
 
     # Pods: the changes Kubernetes' dependent watches do not pass on, and the Sentinels' addresses.
-    def pods_listed(self, items: list[dict]) -> None:
+    def pods_listed(self, namespace: str, items: list[dict]) -> None:
+        """A (re)list of the pods of `namespace` ("": every one) replaces what was known of it."""
         with self._lock:
-            self._pods = {}
+            self._pods = {pod: state for pod, state in self._pods.items() if not _within(pod[0], namespace)}
             for item in items:
                 if (state := PodState.of(item)) is not None:
                     self._pods[(state.cluster.namespace, state.name)] = state
@@ -119,3 +133,8 @@ class Relay:
     def _key(item: dict) -> ClusterKey:
         metadata = item.get("metadata") or {}
         return ClusterKey(metadata.get("namespace", ""), metadata.get("name", ""))
+
+
+def _within(namespace: str, listed: str) -> bool:
+    """Whether an object of `namespace` is among those a list of `listed` ("": every namespace) returns."""
+    return not listed or namespace == listed

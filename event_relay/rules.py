@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ansible_collections.kun.redis.plugins.module_utils.rediscluster.scope import operator_scope, requested_scope
+from ansible_collections.kun.redis.plugins.module_utils.rediscluster.scope import (
+    operator_scope,
+    requested_scope,
+    watched_namespaces,
+)
 
 # What every pod of a RedisCluster carries (rediscluster_cluster_labels in roles/rediscluster/vars/main.yml; a unit
 # test holds the two together), and the label that names its RedisCluster.
@@ -115,8 +119,10 @@ def sentinel_message(pod: str, channel: str, data: str) -> str | None:
 
 
 def served(cluster: Mapping, watch_namespace: str) -> bool:
-    """Whether the operator watching `watch_namespace` (empty: every namespace) serves this RedisCluster."""
+    """Whether the operator started with this WATCH_NAMESPACE (one namespace, a comma-separated list, or none:
+    every namespace) serves this RedisCluster."""
     metadata = cluster.get("metadata") or {}
-    if watch_namespace and metadata.get("namespace") != watch_namespace:
+    namespaces = watched_namespaces(watch_namespace)
+    if namespaces and metadata.get("namespace") not in namespaces:
         return False
     return requested_scope(metadata.get("annotations")) == operator_scope(watch_namespace)

@@ -107,6 +107,7 @@ class LocalOperator:
         *,
         on_bridge: bool = True,
         watches: Path | None = None,  # default: the project's watches.yaml
+        watch_namespace: str | None = None,  # WATCH_NAMESPACE instead of the install's: "a,b" serves both
     ):
         if not BINARY.exists():
             raise SandboxError(f"{BINARY} is missing: `make deps` builds it")
@@ -139,6 +140,8 @@ class LocalOperator:
             "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
             "PATH": path,
         }
+        watched = {} if watch_namespace is None else {"WATCH_NAMESPACE": watch_namespace}
+        env.update(watched)
         watches_file = ["--watches-file", str(watches)] if watches else []
         with self.log.open("ab") as log:
             self.process = self.host.popen(
@@ -155,6 +158,7 @@ class LocalOperator:
             **self.manager.environment(self.namespace, pod_name, self.manager.relay),
             "KUBECONFIG": str(kubeconfig),
             "PATH": path,
+            **watched,
         }
         self.relay: subprocess.Popen | None = None
         self.start_relay()

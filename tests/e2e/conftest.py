@@ -14,6 +14,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from ansible_collections.kun.redis.plugins.module_utils.rediscluster.scope import watched_namespaces
 
 from sandbox.ansible_operator import LocalOperator
 from sandbox.config import Sandbox
@@ -50,8 +51,12 @@ class Operator(LocalOperator):
     running: list[Operator] = []  # noqa: RUF012 - every live operator, for the diagnostics
 
     def __init__(self, kube: Kube, workdir: Path, watch_namespace: str):
-        install, namespace = ("default", watch_namespace) if watch_namespace else ("cluster-scoped", None)
-        super().__init__(install, kube.kubeconfig, workdir, namespace)
+        """`watch_namespace` as ansible-operator takes it: one namespace or several ("a,b": the operator runs in the
+        first), or "" for the cluster-wide install."""
+        if namespaces := watched_namespaces(watch_namespace):
+            super().__init__("default", kube.kubeconfig, workdir, namespaces[0], watch_namespace=watch_namespace)
+        else:
+            super().__init__("cluster-scoped", kube.kubeconfig, workdir)
         Operator.running.append(self)
         try:
             self.wait_started()

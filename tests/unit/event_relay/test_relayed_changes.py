@@ -121,6 +121,11 @@ def cluster(namespace="ns", scope=None):
         (cluster(scope="cluster-scoped"), "ns", False),  # the cluster-wide operator's
         (cluster(scope="cluster-scoped"), "", True),
         (cluster(), "", False),  # a namespaced operator's
+        (cluster(), "a,ns", True),  # one of the namespaces a multi-namespace operator watches
+        (cluster(), " ns , b ", True),  # names trimmed, as ansible-operator trims them
+        (cluster(namespace="c"), "a,ns", False),
+        (cluster(scope="cluster-scoped"), "a,ns", False),
+        (cluster(scope="cluster-scoped"), " , ", True),  # names no namespace: ansible-operator watches every one
     ],
 )
 def test_each_operator_relays_the_clusters_it_serves_only(item, watch_namespace, expected):

@@ -4,7 +4,8 @@
 shares:
 
 - rediscluster_requested_scope: the scope a RedisCluster's metadata.annotations ask for;
-- rediscluster_operator_scope: the scope of an operator watching the given WATCH_NAMESPACE (empty: every one).
+- rediscluster_operator_scope: the scope of an operator watching the given WATCH_NAMESPACE (one namespace, a
+  comma-separated list, or none: every one).
 """
 
 from __future__ import annotations
