@@ -1,11 +1,14 @@
-"""Chaos among many: MANY_CLUSTERS RedisClusters (10, what this 2-core sandbox holds, unless CHAOS_MANY_CLUSTERS
-says otherwise: issue 14 asks for 30, which never converge here) on one operator,
+"""Chaos among many: MANY_CLUSTERS RedisClusters (10 unless CHAOS_MANY_CLUSTERS says otherwise) on one operator,
 and five of them faulted at the same moment, each in its own way, each under its own WAIT-confirmed writers
 (harness.run in a thread per cluster, meeting at a barrier before the fault). Every faulted cluster must come back
 Healthy with every acknowledged write, and the clusters nobody touched must stay Healthy throughout the storm
 (issue 14: a busy operator still serves every cluster).
 
 In the soak run (`scripts/test soak`): about 4 minutes with 10 clusters, too long for the quick cases of `make test`.
+Issue 14 asks for 30. On this 2-core sandbox the 30 are Healthy 238 s after being applied, but with five of them
+faulted under their writers the load average reaches 60-80 and the sandbox's kubelet (one process for 180 pods, its
+probes and their status) falls behind: its reads from the API server time out, and four of the five faulted clusters
+were not Healthy again within the 240 s allowed (2026-12-03). 10 is what this machine holds for this case.
 """
 
 from __future__ import annotations
