@@ -89,6 +89,10 @@ def mounts_under(state_dir: Path) -> list[Path]:
 
 def _raise_sysctl(key: str, floor: int) -> None:
     path = PROC_SYS / key.replace(".", "/")
+    if not path.exists():
+        # Only the host's first network namespace has these (an isolated sandbox runs in one of its own): the limits
+        # are the whole kernel's, and the host's values apply.
+        return
     if int(path.read_text()) < floor:
         path.write_text(f"{floor}\n")
 
