@@ -34,7 +34,7 @@ def api_client() -> client.ApiClient:
 
 
 class Kube:
-    """The RedisClusters and pods of one watched namespace ("": every namespace) or of any, and the trigger patch."""
+    """The list (and watch) calls of the RedisClusters and their pods, per namespace, and the trigger patch."""
 
     def __init__(self, api: client.ApiClient):
         self._core, self._custom = client.CoreV1Api(api), client.CustomObjectsApi(api)

@@ -46,10 +46,10 @@ class Relay:
             )
         ]
         *others, last = follows
-        for kind, *arguments in others:
-            watch = threading.Thread(target=kube.follow, args=(kind, *arguments, self.stopped), daemon=True)
-            watch.name = f"{kind} watch"
-            watch.start()
+        for watch in others:
+            threading.Thread(
+                target=kube.follow, args=(*watch, self.stopped), name=f"{watch[0]} watch", daemon=True
+            ).start()
         kube.follow(*last, self.stopped)
 
     def close(self) -> None:

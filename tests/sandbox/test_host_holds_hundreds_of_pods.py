@@ -17,7 +17,7 @@ ENTRIES = 2500
 
 
 @pytest.fixture
-def scratch_netns(sandbox_kubeconfig):
+def scratch_netns(sandbox_kubeconfig):  # the sandbox is up: its `up` raised the limits under test
     """A namespace of its own with a veth pair on an address range no pod uses; named like the pods' ones, so a
     teardown of the sandbox removes it should this test not."""
     name = f"{config.NETNS_PREFIX}test-{uuid.uuid4().hex[:8]}"

@@ -75,8 +75,7 @@ def test_standing_still_longer_never_brings_the_next_reconcile_sooner(bounds, fi
 
 
 @given(bounds, stalls)
-def test_a_stuck_cluster_spends_at_most_a_fifth_of_its_wait_being_polled(bounds, stalled):
-    """Below the longest delay, the delay is at least a quarter of the time stood still: the reconciles of a stuck
-    cluster thin out as it stays stuck, instead of coming every few seconds for ever."""
+def test_below_the_longest_delay_a_stuck_cluster_waits_at_least_a_quarter_of_its_stall(bounds, stalled):
+    """The reconciles of a stuck cluster thin out as it stays stuck, instead of coming every few seconds for ever."""
     shortest, longest = bounds
     assert requeue_seconds(stalled, shortest, longest) >= min(longest, stalled / 4)
