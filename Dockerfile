@@ -1,5 +1,24 @@
-# The operator image: ansible-operator of the same version as the runtime the project targets, plus the role, its
-# modules and what they import. `docker build -t redis-kun-operator:0.1.0 .` (config/default expects that name).
+# Two images from one file. The console's (config/console): `docker build --target console -t redis-kun-console:0.1.0 .`
+# Its page is built from the npm registry in a stage of its own, and only the built files reach the image.
+FROM node:20-bookworm-slim AS console-page
+WORKDIR /web
+COPY console/web/package.json console/web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY console/web/ ./
+RUN npm run build
+
+FROM python:3.11-slim AS console
+COPY console/requirements.txt /console/requirements.txt
+RUN pip install --no-cache-dir -r /console/requirements.txt
+COPY console/ /console/console/
+COPY --from=console-page /web/dist/ /console/console/web/dist/
+WORKDIR /console
+USER 65532:65532
+ENTRYPOINT ["python", "-m", "console"]
+
+# The operator's image, the default target (the last stage): ansible-operator of the same version as the runtime the
+# project targets, plus the role, its modules and what they import. `docker build -t redis-kun-operator:0.1.0 .`
+# (config/default expects that name).
 FROM quay.io/operator-framework/ansible-operator:v1.42.3
 
 # The run-time package of requirements.txt that the base image lacks (jmespath; the Redis modules speak RESP

@@ -4,7 +4,7 @@ VENV := .venv/bin
 export PATH := $(CURDIR)/bin:$(CURDIR)/$(VENV):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help deps sandbox sandbox-down run test lint collection unit integration e2e chaos soak bench deploy undeploy undeploy-crd
+.PHONY: help deps sandbox sandbox-down run console test lint collection unit integration e2e chaos soak bench deploy undeploy undeploy-crd
 .DEFAULT_GOAL := help
 
 help:  ## list the targets with what each does (the default goal)
@@ -21,6 +21,9 @@ sandbox-down:  ## stop the sandbox and remove everything it created
 
 run:  ## run the operator: on $$KUBECONFIG when set, else on the sandbox (installs what it needs)
 	@scripts/run
+
+console:  ## run the web console alone (http://127.0.0.1:8765/): on $$KUBECONFIG when set, else on the sandbox
+	@scripts/console
 
 test: deps  ## every linter and every test suite: what CI runs
 	@scripts/test
