@@ -185,12 +185,14 @@ def create_app(sessions: Sessions, catalog: Catalog, allowed_hosts: list[str] | 
             sent = await request.json()
             body = _object(settings, kind, request.path_params["namespace"], sent)
         except schema_form.FormError as error:
-            return problem(
-                422, error.args[0] if error.args else str(error), fieldErrors={f"spec.{error.path}": [str(error)]}
-            )
+            return problem(422, str(error), fieldErrors={f"spec.{error.path}": [error.message]})
         except (ValueError, TypeError, AttributeError) as error:
             return problem(422, str(error), fieldErrors=getattr(error, "field_errors", {}))
         try:
+            if sent.get("resourceVersion"):  # an edit: the password the form never held stays as it is
+                namespace, name = body["metadata"]["namespace"], body["metadata"]["name"]
+                current = await session.kube.get(kind.group, kind.version, kind.plural, namespace, name)
+                body["spec"] = schema_form.keep_secrets(kind.spec_schema, body["spec"], current.get("spec") or {})
             applied = await session.kube.apply(
                 kind.group,
                 kind.version,

@@ -15,8 +15,10 @@ on the server-side dry run, and the page shows those reports with `error_tree`. 
 server (console/API.md, `GET /api/kinds/{kind}/form`) calls them.
 
 Paths: `secret_fields` are relative to the spec ("password", "sentinel.auth"); `[*]` stands for every item of a list
-or every value of a map ("users[*].password"). Error paths (`FormError.path`, the keys of `field_errors`) are the
-API server's: from the object ("spec.sentinel.quorum", "spec.config[hz]", "spec.tolerations[0].key").
+or every value of a map ("users[*].password"). `FormError.path` is relative to the spec too ("affinity",
+"config[hz]", "tolerations[0]"), unless from_form is given a prefix; the keys of `field_errors` are the API server's,
+from the object ("spec.sentinel.quorum", "spec.config[hz]", "spec.tolerations[0].key"), and error_tree reads both
+spellings of a map key and "spec.[key]" (a relative path that starts with a key, put under "spec.").
 """
 
 from __future__ import annotations
@@ -272,12 +274,12 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True)
 
 
-def from_form(openapi: dict, data: Any, prefix: str = "spec") -> Any:
+def from_form(openapi: dict, data: Any, prefix: str = "") -> Any:
     """The spec the form data stands for; the inverse of to_form.
 
     JSON text is parsed (blank text: the field is absent); text that is not JSON raises FormError with the field's
-    path under `prefix` (the object's field the form edits), so that the server answers 422 with it as a field error.
-    Nulls are dropped, as to_form drops them.
+    path, relative to the spec as secret_fields are (or under `prefix`, e.g. "spec"), so that the server answers 422
+    with it as a field error. Nulls are dropped, as to_form drops them.
     """
     value = _from_form(openapi, data, prefix)
     return None if value is _DROP else value
@@ -407,6 +409,23 @@ def drop_secrets(openapi: dict, value: Any) -> Any:
     return None if result is _DROP else result
 
 
+def keep_secrets(openapi: dict, submitted: Any, current: Any) -> Any:
+    """`submitted` with each secret field it leaves out taken from `current`: the edit form never holds the
+    password, and in server-side apply a field the console owned and no longer sends is removed. Secrets inside
+    list items are not matched up (an item has no identity here); only those reached through properties."""
+    if not isinstance(openapi, dict) or not isinstance(submitted, dict) or not isinstance(current, dict):
+        return submitted
+    kept = dict(submitted)
+    for name, node in (openapi.get("properties") or {}).items():
+        if name not in current:
+            continue
+        if _is_secret(node) and name not in kept:
+            kept[name] = copy.deepcopy(current[name])
+        elif name in kept:
+            kept[name] = keep_secrets(node, kept[name], current[name])
+    return kept
+
+
 def _map_secrets(node: Any, value: Any, change: Any) -> Any:
     if not isinstance(node, dict) or value is None:
         return copy.deepcopy(value)
@@ -424,12 +443,12 @@ def _map_secrets(node: Any, value: Any, change: Any) -> Any:
 # Errors.
 
 
-def field_errors(causes: list[dict], prefix: str = "spec") -> dict[str, list[str]]:
+def field_errors(causes: list[dict]) -> dict[str, list[str]]:
     """The messages of a Kubernetes Status' details.causes by field, in the order the API server gave them.
 
     A cause without a field (a rule on the whole object) goes under "". Kubernetes spells a rule on the object's root
-    "<nil>", and CEL's fieldPath may start with "."; both are normalised so that error_tree places them. `prefix` is
-    accepted for symmetry with error_tree: the keys stay the API server's full paths, as fieldErrors carries them.
+    "<nil>", and CEL's fieldPath may start with "."; both are normalised so that error_tree places them. The keys
+    stay the API server's full paths, as fieldErrors carries them.
     """
     errors: dict[str, list[str]] = {}
     for cause in causes or []:
@@ -493,6 +512,8 @@ def _segments(path: str) -> list[str] | None:
             if path[index] != ".":
                 return None
             index += 1
+            if path[index : index + 1] == "[":  # "spec.[key]": a prefix put before a path that starts with a key
+                continue
         match = _NAME.match(path, index)
         if not match:
             return None

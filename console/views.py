@@ -14,6 +14,7 @@ from console import schema_form
 from console.settings import KindSettings
 
 SECRET_MARK = "(set)"
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
 class CrdError(ValueError):
@@ -128,7 +129,10 @@ def render(template: str, obj: dict) -> str:
 def instance(settings: KindSettings, kind: Served, obj: dict) -> dict:
     """The instance page's `object` event: the object without its managed fields and secrets, and what is
     computed from it."""
-    shown = dict(obj, metadata={k: v for k, v in obj["metadata"].items() if k != "managedFields"})
+    metadata = {k: v for k, v in obj["metadata"].items() if k != "managedFields"}
+    if LAST_APPLIED in (metadata.get("annotations") or {}):  # kubectl's copy of the spec, password and all
+        metadata["annotations"] = dict(metadata["annotations"], **{LAST_APPLIED: SECRET_MARK})
+    shown = dict(obj, metadata=metadata)
     if "spec" in shown:
         shown["spec"] = schema_form.redact(kind.spec_schema, shown["spec"], SECRET_MARK)
     secret = next((render(s.name, obj) for s in settings.secret_name if at(s.path, obj)), None)
