@@ -45,7 +45,8 @@ class ApiServer:
         configuration = client.Configuration(host=self.host)
         configuration.ssl_ca_cert = self.ca_file
         configuration.verify_ssl = self.verify
-        configuration.api_key = {"authorization": f"Bearer {token}"}
+        configuration.api_key = {"BearerToken": token}
+        configuration.api_key_prefix = {"BearerToken": "Bearer"}
         return configuration
 
 

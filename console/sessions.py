@@ -10,11 +10,21 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
+from kubernetes_asyncio.client.exceptions import ApiException
+
 from console.kube import ApiServer, UserKube
 
 COOKIE = "console-session"
+ANONYMOUS = "system:anonymous"
 CSRF_HEADER = "x-csrf-token"
 IDLE_SECONDS = 8 * 3600
+
+
+class NotSignedIn(ApiException):
+    """The API server does not know the token: it is expired, revoked or mistyped."""
+
+    def __init__(self):
+        super().__init__(status=401, reason="Unauthorized")
 
 
 @dataclass
@@ -56,6 +66,13 @@ class Sessions:
         kube = UserKube(self.server.configuration(token))
         try:
             who = await kube.whoami()
+            if who["user"] in (None, ANONYMOUS):
+                raise NotSignedIn()
+        except ApiException as error:
+            await kube.close()
+            # A token no authenticator knows is anonymous where anonymous requests are allowed (then forbidden to
+            # review itself), and refused (401) where they are not: either way, not a sign-in.
+            raise NotSignedIn() if error.status == 403 else error from None
         except BaseException:
             await kube.close()
             raise

@@ -89,13 +89,17 @@ def stop_console(server: ConsoleServer) -> None:
         server.process.kill()
 
 
-@pytest.fixture(scope="session")
-def console_rbac(kube: Kube, crd: None) -> None:
+def apply_console_rbac(kube: Kube) -> None:
     """config/console's cluster-wide RBAC as a user applies it: the CRD readable by every authenticated user, and
     RedisClusters in the view and edit roles. (Its Deployment is not applied: the console runs on this machine.)"""
     rendered = kube.kubectl("kustomize", str(TOP / "config" / "console"))
     rbac = [doc for doc in yaml.safe_load_all(rendered) if doc and doc["kind"] in RBAC_KINDS]
     kube.kubectl("apply", "--server-side", "-f", "-", stdin=yaml.safe_dump_all(rbac))
+
+
+@pytest.fixture(scope="session")
+def console_rbac(kube: Kube, crd: None) -> None:
+    apply_console_rbac(kube)
 
 
 @pytest.fixture(scope="session")
@@ -133,9 +137,9 @@ class ConsolePage:
 
     def sign_in(self, token: str) -> None:
         self.page.goto(self.url + "/")
-        self.page.get_by_label("Bearer token").fill(token)
-        self.page.get_by_role("button", name="Sign in").click()
-        self.page.wait_for_selector("[data-testid=signed-in-user]")
+        self.page.get_by_test_id("token").fill(token)
+        self.page.get_by_test_id("sign-in").click()
+        self.page.get_by_test_id("user").wait_for()
 
     def shot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,6 @@ user's token never in its log."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import urllib.error
 import urllib.request
@@ -22,19 +21,26 @@ PASSWORD = "console-must-never-show-this"
 
 
 class Client:
+    """A plain HTTP client that keeps the session cookie by hand: the cookie is Secure, which the standard library's
+    cookie jar never sends over http, where a browser does to a loopback address."""
+
     def __init__(self, url: str):
         self.url = url
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.cookie: str | None = None
 
     def call(self, method: str, path: str, body: dict | None = None, headers: dict | None = None, stream: bool = False):
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            self.url + path, data=data, method=method, headers={"content-type": "application/json", **(headers or {})}
-        )
+        sent = {"content-type": "application/json", **(headers or {})}
+        if self.cookie:
+            sent["cookie"] = self.cookie
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers=sent)
         try:
-            response = self.opener.open(request, timeout=10)
+            response = urllib.request.urlopen(request, timeout=10)
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), json.loads(error.read() or b"{}")
+        if cookie := response.headers.get("set-cookie"):
+            assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" in cookie, cookie
+            self.cookie = cookie.split(";", 1)[0]
         if stream:
             return response.status, dict(response.headers), response
         return response.status, dict(response.headers), json.loads(response.read() or b"{}")
