@@ -141,10 +141,11 @@ class ConsolePage:
         self.page.get_by_test_id("sign-in").click()
         self.page.get_by_test_id("user").wait_for()
 
-    def shot(self, name: str) -> Path:
+    def shot(self, name: str, full_page: bool = True) -> Path:
+        """A screenshot of the page (full_page=False: what the window shows, for the long forms)."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def call(self, method: str, path: str, body: dict | None = None) -> dict:
@@ -166,7 +167,12 @@ def console_page(browser: Browser, console: ConsoleServer) -> Iterator[ConsolePa
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    # Errors of the page's scripts and CSP refusals; not Chromium's line for each 4xx answer, which the tests provoke.
+    def reported(message) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(message.text)
+
+    page.on("console", reported)
     page.on("pageerror", lambda error: problems.append(str(error)))
     yield ConsolePage(page, console.url, problems)
     context.close()

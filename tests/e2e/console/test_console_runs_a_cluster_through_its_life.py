@@ -32,7 +32,7 @@ def test_a_cluster_is_created_watched_scaled_and_deleted_in_the_console(
     page.locator("#root_size").fill("3")
     page.get_by_test_id("show-yaml").click()
     expect(page.get_by_test_id("yaml")).to_contain_text("kind: RedisCluster")
-    console.shot("create-form")
+    console.shot("create-form", full_page=False)
     page.get_by_test_id("submit").click()
 
     page.wait_for_url(f"**#/r/{KIND}/{namespace}/web")
@@ -55,7 +55,7 @@ def test_a_cluster_is_created_watched_scaled_and_deleted_in_the_console(
     page.get_by_test_id("edit").click()
     expect(page.locator("#root_size")).to_have_value("3")
     page.locator("#root_size").fill("4")
-    console.shot("edit-form")
+    console.shot("edit-form", full_page=False)
     page.get_by_test_id("submit").click()
     page.wait_for_url(f"**#/r/{KIND}/{namespace}/web")
     wait_for(lambda: kube.rediscluster(namespace, "web")["spec"]["size"] == 4, 30, "spec.size 4")
