@@ -167,6 +167,7 @@ def console_page(browser: Browser, console: ConsoleServer) -> Iterator[ConsolePa
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems: list[str] = []
+
     # Errors of the page's scripts and CSP refusals; not Chromium's line for each 4xx answer, which the tests provoke.
     def reported(message) -> None:
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
