@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 
 import yaml
+from kubernetes_asyncio.client.exceptions import ApiException
 from sse_starlette.sse import EventSourceResponse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -40,7 +41,8 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
 }
-NAME_LIMIT = 253  # a custom resource's name is a DNS subdomain
+NAME_LIMIT = 253
+STALE = "Someone changed it since you opened the form: reload it to see their change."  # a custom resource's name is a DNS subdomain
 
 
 class SecurityHeaders:
@@ -93,6 +95,8 @@ def create_app(sessions: Sessions, catalog: Catalog, allowed_hosts: list[str] | 
                 status, message, _ = refusal(error)
                 if status >= 500:
                     log.warning("%s %s: %s", request.method, request.url.path, message)
+                if status == 401:  # the token died (expired, revoked): so does the session; the page asks again
+                    await sessions.end(session.id)
                 return problem(status, message)
 
         return endpoint
@@ -189,10 +193,18 @@ def create_app(sessions: Sessions, catalog: Catalog, allowed_hosts: list[str] | 
         except (ValueError, TypeError, AttributeError) as error:
             return problem(422, str(error), fieldErrors=getattr(error, "field_errors", {}))
         try:
-            if sent.get("resourceVersion"):  # an edit: the password the form never held stays as it is
-                namespace, name = body["metadata"]["namespace"], body["metadata"]["name"]
-                current = await session.kube.get(kind.group, kind.version, kind.plural, namespace, name)
+            namespace, name = body["metadata"]["namespace"], body["metadata"]["name"]
+            current = await _current(session, kind, namespace, name)
+            if sent.get("resourceVersion"):
+                # The API server reports another manager's field before a stale resourceVersion: checked here first,
+                # so that a form opened before someone else's change says so rather than offer to take fields over.
+                if current is None or current["metadata"]["resourceVersion"] != sent["resourceVersion"]:
+                    return problem(409, STALE, stale=True)
+                # An edit: the password the form never held stays as it is.
                 body["spec"] = schema_form.keep_secrets(kind.spec_schema, body["spec"], current.get("spec") or {})
+            elif current is not None:  # apply would merge into it: a create must not change what someone else made
+                message = f"A {kind.kind} named {name} already exists in {namespace}: open it to change it."
+                return problem(422, message, fieldErrors={"metadata.name": ["already exists"]})
             applied = await session.kube.apply(
                 kind.group,
                 kind.version,
@@ -309,8 +321,17 @@ def _refusal(error: Exception) -> JSONResponse:
             ]
         else:
             body["stale"] = True
-            body["message"] = "Someone changed it since you opened the form: reload it to see their change."
+            body["message"] = STALE
     return JSONResponse(body, status_code=status)
+
+
+async def _current(session: Session, kind, namespace: str, name: str) -> dict | None:
+    try:
+        return await session.kube.get(kind.group, kind.version, kind.plural, namespace, name)
+    except ApiException as error:
+        if error.status == 404:
+            return None
+        raise
 
 
 def _name_errors_at_the_name(errors: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -36,7 +36,15 @@ class Session:
     mode: str  # token | kubeconfig
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     last_seen: float = field(default_factory=time.monotonic)
-    kinds: dict = field(default_factory=dict)  # the CRDs as this user read them, with when (console.catalog)
+    kinds: dict = field(default_factory=dict)
+    on_end: object = (
+        None  # Sessions.end, set by Sessions  # the CRDs as this user read them, with when (console.catalog)
+    )
+
+    async def end(self) -> None:
+        """Forget this session (its token died): the next call of its cookie finds none."""
+        if self.on_end is not None:
+            await self.on_end(self.id)
 
     def csrf_matches(self, sent: str | None) -> bool:
         return sent is not None and hmac.compare_digest(sent, self.csrf)
@@ -79,6 +87,7 @@ class Sessions:
         session = Session(
             secrets.token_urlsafe(32), kube, who["user"], who["groups"], "kubeconfig" if token is None else "token"
         )
+        session.on_end = self.end
         self._sessions[session.id] = session
         return session
 

@@ -26,9 +26,12 @@ async def _follow(session: Session, list_call, tag: str, queue: asyncio.Queue) -
         except asyncio.CancelledError:
             raise
         except Exception as error:  # an expired token, an API server gone: say so on the page, retry
-            _, message, _ = refusal(error)
+            status, message, _ = refusal(error)
             log.info("a watch of %s failed: %s", tag, message)
             await queue.put((tag, "PROBLEM", {"message": message}))
+            if status == 401:  # a dead token does not come back to life: the page asks the user to sign in
+                await session.end()
+                return
         await asyncio.sleep(RETRY_SECONDS)
 
 

@@ -6,7 +6,8 @@
 //
 // What it does, in the shape @rjsf/validator-ajv8 gives RJSF:
 // - rawValidation(schema, data): cfworker's errors ("output units"), keeping only those that say what is wrong
-//   (the wrappers "Property "x" does not match schema." that cfworker adds at every level above are dropped);
+//   (the wrappers "Property "x" does not match schema." that cfworker adds at every level above are dropped, and
+//   so are the anyOf/oneOf branches of another type: simplifyCombinators);
 // - validateFormData(...): those errors as RJSFValidationErrors ({name, property: ".a.0.b", message, stack,
 //   params, schemaPath, title}) with ajv-like English messages, run through transformErrors, made into an
 //   ErrorSchema with @rjsf/utils' toErrorSchema, then merged with customValidate's errors (createErrorHandler,
@@ -48,6 +49,48 @@ const WRAPPERS = new Set([
 
 // Keys whose values are data, not schemas: copied as they are.
 const DATA_KEYWORDS = new Set(['default', 'enum', 'const', 'examples', 'example', 'required']);
+
+/**
+ * anyOf / oneOf as a person reads them. A branch that fails only because the value is of another type (the integer
+ * branch of an int-or-string given "1 core") says nothing useful: its errors go, and so does the generic
+ * "must match a schema in anyOf" when another branch says what is wrong. When every branch is of another type, one
+ * error stays: "must be integer or string".
+ */
+export function simplifyCombinators(units) {
+  let result = units;
+  const combinators = units.filter((u) => u.keyword === 'anyOf' || u.keyword === 'oneOf');
+  for (const combinator of combinators) {
+    if (!result.includes(combinator)) continue;
+    const prefix = `${combinator.keywordLocation}/`;
+    const branches = new Map();
+    for (const unit of result) {
+      if (!unit.keywordLocation.startsWith(prefix)) continue;
+      const index = unit.keywordLocation.slice(prefix.length).split('/')[0];
+      if (!branches.has(index)) branches.set(index, []);
+      branches.get(index).push(unit);
+    }
+    if (branches.size === 0) continue;
+    const mismatched = [...branches.values()].filter(
+      (errors) =>
+        errors.length === 1 &&
+        errors[0].keyword === 'type' &&
+        errors[0].instanceLocation === combinator.instanceLocation,
+    );
+    const drop = new Set(mismatched.flat());
+    let replacement = null;
+    if (mismatched.length === branches.size) {
+      const types = mismatched.map((errors) => {
+        const m = /Expected "(.*)"\.$/.exec(errors[0].error);
+        return m ? m[1].split('", "') : [];
+      });
+      replacement = { ...combinator, keyword: 'type', error: `Expected "${[...new Set(types.flat())].join('", "')}".` };
+    } else if (mismatched.length > 0 && combinator.keyword === 'anyOf') {
+      drop.add(combinator);
+    }
+    result = result.filter((u) => !drop.has(u)).map((u) => (u === combinator && replacement ? replacement : u));
+  }
+  return result;
+}
 
 /** The validated copy of a schema: OpenAPI 3.0 spellings made draft 7. */
 export function normalizeSchema(schema) {
@@ -286,10 +329,12 @@ class CfworkerValidator {
         else return { errors: [], validationError: undefined };
       }
       const result = validator.validate(data);
-      const errors = result.errors.filter(
-        (unit) =>
-          !WRAPPERS.has(unit.keyword) &&
-          !(unit.keyword === 'dependencies' && /does not match dependant schema/.test(unit.error)),
+      const errors = simplifyCombinators(
+        result.errors.filter(
+          (unit) =>
+            !WRAPPERS.has(unit.keyword) &&
+            !(unit.keyword === 'dependencies' && /does not match dependant schema/.test(unit.error)),
+        ),
       );
       return { errors, validationError: undefined };
     } catch (error) {

@@ -78,3 +78,12 @@ test('a broken schema is a validation error, not a throw', () => {
   assert.ok(errorSchema.$schema.__errors[0].includes('Unresolved'));
   assert.equal(validator.rawValidation({ type: 'string' }, 5).errors.length, 1);
 });
+
+test('anyOf branches of another type say nothing', () => {
+  const quantity = { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^[0-9]+m?$' }] };
+  const s = { type: 'object', properties: { cpu: quantity, mem: quantity } };
+  const { errorSchema } = validator.validateFormData({ cpu: '1 core', mem: true }, s);
+  assert.deepEqual(errorSchema.cpu, { __errors: ['must match pattern "^[0-9]+m?$"'] });
+  assert.deepEqual(errorSchema.mem, { __errors: ['must be integer or string'] });
+  assert.equal(validator.validateFormData({ cpu: 5, mem: '10m' }, s).errors.length, 0);
+});
