@@ -41,8 +41,8 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
 }
-NAME_LIMIT = 253
-STALE = "Someone changed it since you opened the form: reload it to see their change."  # a custom resource's name is a DNS subdomain
+NAME_LIMIT = 253  # a custom resource's name is a DNS subdomain
+STALE = "Someone changed it since you opened the form: reload it to see their change."
 
 
 class SecurityHeaders:
