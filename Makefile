@@ -4,7 +4,7 @@ VENV := .venv/bin
 export PATH := $(CURDIR)/bin:$(CURDIR)/$(VENV):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help deps sandbox sandbox-down run console test lint collection unit integration e2e chaos soak bench deploy undeploy undeploy-crd
+.PHONY: help deps sandbox sandbox-down run console test lint collection web unit integration e2e chaos soak bench deploy undeploy undeploy-crd
 .DEFAULT_GOAL := help
 
 help:  ## list the targets with what each does (the default goal)
@@ -33,6 +33,9 @@ lint: deps  ## ruff (check and format), yamllint and ansible-lint
 
 collection: deps  ## ansible-test sanity and unit tests of the kun.redis collection, from the collection's directory
 	@scripts/test collection
+
+web: deps  ## node: the console page's unit tests (console/web)
+	@scripts/test web
 
 unit: deps  ## pytest: the unit suite (pure logic, no processes)
 	@scripts/test unit

@@ -352,9 +352,11 @@ export default function Instance({ kind, namespace, name }) {
         <span className="status-big">
           Status <StatusBadge value={data || gone ? status : 'Loading…'} testId="status" />
         </span>
-        <span>
-          Master <strong data-testid="master">{master || '—'}</strong>
-        </span>
+        {master && (
+          <span>
+            Master <strong data-testid="master">{master}</strong>
+          </span>
+        )}
       </div>
 
       {data && (
