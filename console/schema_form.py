@@ -171,7 +171,9 @@ def _form_node(node: Any) -> tuple[Any, dict]:
         _int_or_string(schema)
     if _is_secret(node):
         ui["ui:widget"] = "password"
-    if node.get("default") is not None:
+    # An empty object or list as the default says nothing a user could act on ({} only makes the API server fill in
+    # the defaults inside): no help for it.
+    if node.get("default") not in (None, {}, []):
         default = node["default"]
         ui["ui:help"] = f"Default: {json.dumps(default, sort_keys=True)}"
         if not isinstance(default, dict | list):

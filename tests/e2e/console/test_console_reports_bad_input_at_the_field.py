@@ -26,6 +26,7 @@ def test_invalid_input_shows_the_api_message_at_the_field(kube, namespace, conso
     page.get_by_test_id("dry-run").click()
     size_field = page.locator(".form-group", has=page.locator("#root_size")).first
     expect(size_field).to_contain_text("size must be 1 or at least 3")
+    page.locator("#root_size").scroll_into_view_if_needed()
     console.shot("create-form-field-error", full_page=False)
 
     page.locator("#root_size").fill("3")

@@ -32,6 +32,7 @@ def test_a_cluster_is_created_watched_scaled_and_deleted_in_the_console(
     page.locator("#root_size").fill("3")
     page.get_by_test_id("show-yaml").click()
     expect(page.get_by_test_id("yaml")).to_contain_text("kind: RedisCluster")
+    page.evaluate("window.scrollTo(0, 0)")
     console.shot("create-form", full_page=False)
     page.get_by_test_id("submit").click()
 
@@ -55,6 +56,7 @@ def test_a_cluster_is_created_watched_scaled_and_deleted_in_the_console(
     page.get_by_test_id("edit").click()
     expect(page.locator("#root_size")).to_have_value("3")
     page.locator("#root_size").fill("4")
+    page.evaluate("window.scrollTo(0, 0)")
     console.shot("edit-form", full_page=False)
     page.get_by_test_id("submit").click()
     page.wait_for_url(f"**#/r/{KIND}/{namespace}/web")
