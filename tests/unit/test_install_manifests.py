@@ -53,3 +53,33 @@ def test_the_event_relay_runs_beside_the_manager_and_serves_the_same_clusters(in
     assert watch_namespace(relay) == watch_namespace(manager)
     assert (watch_namespace(relay).get("value") == "") == (install == "cluster-scoped")
     assert "--max-concurrent-reconciles=2" in manager["args"]
+
+
+def test_the_console_install_acts_with_no_identity_of_its_own():
+    """config/console: the console pod mounts no service account token, and its RBAC only lets users read the
+    RedisCluster CRD and use RedisClusters through Kubernetes' own view/edit/admin roles."""
+    objects = {(o["kind"], o["metadata"]["name"]): o for o in render("console")}
+    deployment = objects["Deployment", "redis-kun-console"]
+    pod = deployment["spec"]["template"]["spec"]
+    assert pod["automountServiceAccountToken"] is False
+    assert deployment["spec"]["selector"]["matchLabels"] == deployment["spec"]["template"]["metadata"]["labels"]
+    reader = objects["ClusterRole", "redis-kun-console-crd-reader"]
+    assert reader["rules"] == [
+        {
+            "apiGroups": ["apiextensions.k8s.io"],
+            "resources": ["customresourcedefinitions"],
+            "resourceNames": ["redisclusters.redis.kun"],
+            "verbs": ["get"],
+        }
+    ]
+    binding = objects["ClusterRoleBinding", "redis-kun-console-crd-reader"]
+    assert binding["roleRef"]["name"] == "redis-kun-console-crd-reader"
+    aggregated = {
+        label
+        for kind, _ in objects
+        if kind == "ClusterRole"
+        for label in objects[kind, _]["metadata"].get("labels", {})
+        if label.startswith("rbac.authorization.k8s.io/aggregate-to-")
+    }
+    assert aggregated == {f"rbac.authorization.k8s.io/aggregate-to-{role}" for role in ("view", "edit", "admin")}
+    assert not [key for key in objects if key[0] in ("Role", "RoleBinding")]  # nothing granted to the console itself
