@@ -1,7 +1,8 @@
 """A user with the `edit` role in one namespace runs a RedisCluster's whole life in the browser: creates it from the
 form generated from the CRD's schema, watches it become Healthy on the instance page, sees the live view follow a
-failover (the master pod deleted) without a reload, scales it from the edit form, and deletes it after a
-confirmation that says what happens to its data. The real operator of that namespace does the work."""
+failover (the master pod deleted) without a reload, changes its config and scales it from the edit form, and
+deletes it after a confirmation that says what happens to its data. The real operator of that namespace does the
+work."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.console.conftest import user_token
 from tests.e2e.kube import wait_for
+from tests.e2e.redis_view import ClusterView
 
 pytestmark = pytest.mark.e2e
 
@@ -52,15 +54,23 @@ def test_a_cluster_is_created_watched_scaled_and_deleted_in_the_console(
     assert page.evaluate("window.__notReloaded") is True
     console.shot("instance-after-failover")
 
-    # Scale from the edit form (server-side apply as the console's own field manager).
+    # Change its config and scale it from the edit form (server-side apply as the console's own field manager): a
+    # map key added in the form, applied live to the running Redis.
     page.get_by_test_id("edit").click()
     expect(page.locator("#root_size")).to_have_value("3")
+    page.locator("#root_config").get_by_role("button", name="+").first.click()
+    page.locator("#root_config_newKey-key").fill("hz")
+    page.locator("#root_config_newKey-key").press("Tab")
+    page.locator("#root_config_hz").fill("20")
     page.locator("#root_size").fill("4")
     page.evaluate("window.scrollTo(0, 0)")
     console.shot("edit-form", full_page=False)
     page.get_by_test_id("submit").click()
     page.wait_for_url(f"**#/r/{KIND}/{namespace}/web")
     wait_for(lambda: kube.rediscluster(namespace, "web")["spec"]["size"] == 4, 30, "spec.size 4")
+    assert kube.rediscluster(namespace, "web")["spec"]["config"] == {"hz": "20"}
+    view = ClusterView(kube, namespace, "web")
+    wait_for(lambda: view.master_node().config_get("hz")["hz"] == "20", 120, "hz 20 on the master")
     managers = {m["manager"] for m in kube.rediscluster(namespace, "web")["metadata"]["managedFields"]}
     assert "redis-kun-console" in managers, managers
     expect(page.get_by_test_id("pods").locator("tbody tr")).to_have_count(7, timeout=HEALTHY_SECONDS * 1000)
