@@ -49,7 +49,8 @@ class Deletion:
 class KindSettings:
     crd: str  # <plural>.<group>
     related_selector: str | None = None
-    pod_role_label: str | None = None
+    pod_role_labels: tuple[str, ...] = ()
+    pods_note: str | None = None
     annotation_choices: tuple[Choice, ...] = ()
     connect: tuple[ConnectLine, ...] = ()
     secret_name: tuple[SecretName, ...] = ()
@@ -85,7 +86,16 @@ def parse_kinds(document: object, origin: str = "kinds") -> tuple[KindSettings, 
 def _kind(entry: object, where: str) -> KindSettings:
     if not isinstance(entry, dict) or not isinstance(entry.get("crd"), str) or not _CRD_NAME.match(entry["crd"]):
         raise SettingsError(f"{where}: `crd` must be a CRD's name, <plural>.<group>, e.g. redisclusters.redis.kun")
-    known = {"crd", "relatedSelector", "podRoleLabel", "annotationChoices", "connect", "secretName", "deletion"}
+    known = {
+        "crd",
+        "relatedSelector",
+        "podRoleLabels",
+        "podsNote",
+        "annotationChoices",
+        "connect",
+        "secretName",
+        "deletion",
+    }
     if unknown := sorted(set(entry) - known):
         raise SettingsError(f"{where}: unknown keys {unknown}; the keys are {sorted(known)}")
     try:
@@ -93,7 +103,8 @@ def _kind(entry: object, where: str) -> KindSettings:
         return KindSettings(
             crd=entry["crd"],
             related_selector=entry.get("relatedSelector"),
-            pod_role_label=entry.get("podRoleLabel"),
+            pod_role_labels=tuple(entry.get("podRoleLabels") or ()),
+            pods_note=entry.get("podsNote"),
             annotation_choices=tuple(
                 Choice(c["key"], c.get("label", c["key"]), c.get("description", ""), tuple(c["options"]))
                 for c in entry.get("annotationChoices") or ()

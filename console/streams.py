@@ -115,9 +115,10 @@ async def instance(
             yield (
                 "resources",
                 {
-                    "pods": [views.pod(p, settings.pod_role_label) for p in _sorted(state.get("pods"))],
+                    "pods": [views.pod(p, settings.pod_role_labels) for p in _sorted(state.get("pods"))],
                     "services": [views.service(s) for s in _sorted(state.get("services"))],
                     "pvcs": [views.claim(c) for c in _sorted(state.get("persistentvolumeclaims"))],
+                    "podsNote": settings.pods_note,
                 },
             )
 

@@ -151,14 +151,15 @@ def instance(settings: KindSettings, kind: Served, obj: dict) -> dict:
     }
 
 
-def pod(obj: dict, role_label: str | None) -> dict:
+def pod(obj: dict, role_labels: tuple[str, ...]) -> dict:
     status = obj.get("status") or {}
     containers = status.get("containerStatuses") or []
+    labels = obj["metadata"].get("labels") or {}
     return {
         "name": obj["metadata"]["name"],
         "phase": status.get("phase"),
         "ready": any(c.get("type") == "Ready" and c.get("status") == "True" for c in status.get("conditions") or []),
-        "role": (obj["metadata"].get("labels") or {}).get(role_label) if role_label else None,
+        "role": next((labels[key] for key in role_labels if key in labels), None),
         "ip": status.get("podIP"),
         "node": (obj.get("spec") or {}).get("nodeName"),
         "restarts": sum(c.get("restartCount", 0) for c in containers),

@@ -71,7 +71,7 @@ function Conditions({ conditions, now }) {
   );
 }
 
-function Pods({ pods, status }) {
+function Pods({ pods, status, note }) {
   const ready = pods.filter((p) => p.ready && !p.deleting).length;
   const replacing = pods.filter((p) => p.deleting || !p.ready).length;
   return (
@@ -81,6 +81,11 @@ function Pods({ pods, status }) {
         <p className="progress" data-testid="progress">
           {status}: {ready} of {pods.length} pods ready
           {replacing > 0 ? `, ${replacing} being started, replaced or not ready` : ''}.
+        </p>
+      )}
+      {note && (
+        <p className="help-block" data-testid="pods-note">
+          {note}
         </p>
       )}
       <table className="table" data-testid="pods">
@@ -290,7 +295,8 @@ export default function Instance({ kind, namespace, name }) {
   const { state, problem } = useEventSource(gone ? null : watchObjectUrl(kind.id, namespace, name), {
     object: (d) => setData(d),
     events: (d) => setEvents(d.events || []),
-    resources: (d) => setResources({ pods: d.pods || [], services: d.services || [], pvcs: d.pvcs || [] }),
+    resources: (d) =>
+      setResources({ pods: d.pods || [], services: d.services || [], pvcs: d.pvcs || [], podsNote: d.podsNote }),
     gone: () => setGone(true),
   });
 
@@ -377,7 +383,7 @@ export default function Instance({ kind, namespace, name }) {
               ))}
             </dl>
           )}
-          <Pods pods={resources.pods} status={status} />
+          <Pods pods={resources.pods} status={status} note={resources.podsNote} />
           <Conditions conditions={data.conditions || []} now={now} />
           <Events events={events} now={now} />
           <SimpleTable
