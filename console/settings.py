@@ -41,7 +41,7 @@ class SecretName:
 @dataclass(frozen=True)
 class Deletion:
     keep_path: str | None = None
-    when_kept: str = "The objects it owns are deleted with it."
+    when_kept: str = "What it keeps after deletion stays."
     when_deleted: str = "The objects it owns are deleted with it."
 
 
@@ -65,6 +65,18 @@ class KindSettings:
         return self.crd.split(".", 1)[1]
 
 
+# The keys whose value is a list: the type of an item, and what to write.
+_LISTS = {
+    "podRoleLabels": (str, "a list of pod label keys, e.g. [redis.kun/role]"),
+    "annotationChoices": (
+        dict,
+        "a list of entries such as `- {key: redis.kun/scope, options: [{value: '', label: ...}]}`",
+    ),
+    "connect": (dict, "a list of entries such as `- {line: 'redis-cli -h {name}.{namespace}', when: .spec.password}`"),
+    "secretName": (dict, "a list of entries such as `- {path: .spec.password, name: 'redis-cluster-{name}-auth'}`"),
+}
+
+
 def load_kinds(path: Path = DEFAULT_KINDS_FILE) -> tuple[KindSettings, ...]:
     try:
         document = yaml.safe_load(path.read_text())
@@ -77,9 +89,14 @@ def parse_kinds(document: object, origin: str = "kinds") -> tuple[KindSettings, 
     if not isinstance(document, dict) or not isinstance(document.get("kinds"), list) or not document["kinds"]:
         raise SettingsError(f"{origin}: write `kinds:` with a list of entries such as `- crd: redisclusters.redis.kun`")
     kinds = tuple(_kind(entry, f"{origin}: kinds[{index}]") for index, entry in enumerate(document["kinds"]))
-    names = [kind.crd for kind in kinds]
-    if len(set(names)) != len(names):
-        raise SettingsError(f"{origin}: a CRD is listed twice in kinds: {sorted(names)}")
+    first: dict[str, int] = {}
+    for index, kind in enumerate(kinds):
+        if kind.crd in first:
+            where = f"{origin}: kinds[{index}]"
+            raise SettingsError(
+                f"{where}: {kind.crd} is listed already as kinds[{first[kind.crd]}]; list each CRD once"
+            )
+        first[kind.crd] = index
     return kinds
 
 
@@ -98,6 +115,24 @@ def _kind(entry: object, where: str) -> KindSettings:
     }
     if unknown := sorted(set(entry) - known):
         raise SettingsError(f"{where}: unknown keys {unknown}; the keys are {sorted(known)}")
+    for key, (item, shape) in _LISTS.items():
+        value = entry.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, item) for v in value)):
+            raise SettingsError(f"{where}: `{key}` must be {shape}")
+    for index, choice in enumerate(entry.get("annotationChoices") or ()):
+        options = choice.get("options")
+        if not isinstance(choice.get("key"), str) or not (
+            isinstance(options, list) and all(isinstance(o, dict) for o in options)
+        ):
+            raise SettingsError(
+                f"{where}: annotationChoices[{index}] needs a `key` (the annotation) and `options`, a list such as "
+                "[{value: '', label: ...}, {value: cluster-scoped, label: ...}]"
+            )
+    if not isinstance(entry.get("deletion") or {}, dict):
+        raise SettingsError(
+            f"{where}: `deletion` must be a mapping such as "
+            "`{keepPath: .spec.storage.keepAfterDeletion, whenKept: ..., whenDeleted: ...}`"
+        )
     try:
         deletion = entry.get("deletion") or {}
         return KindSettings(

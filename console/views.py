@@ -148,7 +148,17 @@ def instance(settings: KindSettings, kind: Served, obj: dict) -> dict:
         "secretName": secret,
         "deleteNotice": settings.deletion.when_kept if kept else settings.deletion.when_deleted,
         "resourceVersion": obj["metadata"].get("resourceVersion"),
+        "observedCurrent": observed_current(obj),
     }
+
+
+def observed_current(obj: dict) -> bool | None:
+    """Whether the status speaks of the spec as it is (status.observedGeneration, the Kubernetes convention, against
+    metadata.generation); None when the kind reports no observedGeneration."""
+    observed = (obj.get("status") or {}).get("observedGeneration")
+    if observed is None:
+        return None
+    return observed >= obj["metadata"].get("generation", 0)
 
 
 def pod(obj: dict, role_labels: tuple[str, ...]) -> dict:

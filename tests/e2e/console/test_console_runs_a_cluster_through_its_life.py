@@ -74,7 +74,10 @@ def test_a_cluster_is_created_watched_scaled_and_deleted_in_the_console(
     managers = {m["manager"] for m in kube.rediscluster(namespace, "web")["metadata"]["managedFields"]}
     assert "redis-kun-console" in managers, managers
     expect(page.get_by_test_id("pods").locator("tbody tr")).to_have_count(7, timeout=HEALTHY_SECONDS * 1000)
+    expect(page.get_by_test_id("status-behind")).to_have_count(0, timeout=HEALTHY_SECONDS * 1000)
     expect(page.get_by_test_id("status")).to_have_text("Healthy", timeout=HEALTHY_SECONDS * 1000)
+    replicas = page.get_by_test_id("summary").locator("div", has_text="Replicas").locator("dd")
+    expect(replicas).to_have_text("3", timeout=HEALTHY_SECONDS * 1000)
 
     # Delete, after a confirmation that says the data goes with it (no keepAfterDeletion).
     page.get_by_test_id("delete").click()

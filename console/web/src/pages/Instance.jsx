@@ -363,6 +363,11 @@ export default function Instance({ kind, namespace, name }) {
             Master <strong data-testid="master">{master}</strong>
           </span>
         )}
+        {data && data.observedCurrent === false && (
+          <span className="stale-status" data-testid="status-behind">
+            reported for an earlier spec: the latest change is not reconciled yet
+          </span>
+        )}
       </div>
 
       {data && (
