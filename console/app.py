@@ -175,8 +175,8 @@ def create_app(sessions: Sessions, catalog: Catalog, allowed_hosts: list[str] | 
         )
 
     async def watch_rows(request: Request, session: Session) -> Response:
-        _, kind = await kind_of(request, session)
-        return _events(streams.rows(session, kind))
+        settings, kind = await kind_of(request, session)
+        return _events(streams.rows(session, kind, settings.list_columns))
 
     async def watch_instance(request: Request, session: Session) -> Response:
         settings, kind = await kind_of(request, session)

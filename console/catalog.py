@@ -72,7 +72,7 @@ class Catalog:
                     "kind": kind.kind,
                     "plural": kind.plural,
                     "error": None,
-                    "columns": views.list_columns(kind.columns),
+                    "columns": views.list_columns(kind.columns, settings.list_columns),
                     "annotationChoices": [
                         {"key": c.key, "label": c.label, "description": c.description, "options": list(c.options)}
                         for c in settings.annotation_choices

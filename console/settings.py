@@ -51,6 +51,7 @@ class KindSettings:
     related_selector: str | None = None
     pod_role_labels: tuple[str, ...] = ()
     pods_note: str | None = None
+    list_columns: tuple[str, ...] = ()  # the printer columns of the list page; () is the priority-0 ones
     annotation_choices: tuple[Choice, ...] = ()
     connect: tuple[ConnectLine, ...] = ()
     secret_name: tuple[SecretName, ...] = ()
@@ -67,6 +68,7 @@ class KindSettings:
 
 # The keys whose value is a list: the type of an item, and what to write.
 _LISTS = {
+    "listColumns": (str, "a list of printer column names, e.g. [Size, Status, Master]"),
     "podRoleLabels": (str, "a list of pod label keys, e.g. [redis.kun/role]"),
     "annotationChoices": (
         dict,
@@ -106,6 +108,7 @@ def _kind(entry: object, where: str) -> KindSettings:
     known = {
         "crd",
         "relatedSelector",
+        "listColumns",
         "podRoleLabels",
         "podsNote",
         "annotationChoices",
@@ -140,6 +143,7 @@ def _kind(entry: object, where: str) -> KindSettings:
             related_selector=entry.get("relatedSelector"),
             pod_role_labels=tuple(entry.get("podRoleLabels") or ()),
             pods_note=entry.get("podsNote"),
+            list_columns=tuple(entry.get("listColumns") or ()),
             annotation_choices=tuple(
                 Choice(c["key"], c.get("label", c["key"]), c.get("description", ""), tuple(c["options"]))
                 for c in entry.get("annotationChoices") or ()

@@ -47,8 +47,8 @@ async def _merged(session: Session, calls: dict[str, object]) -> AsyncIterator[t
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def rows(session: Session, kind: views.Served) -> AsyncIterator[Event]:
-    """The list page: a snapshot of every row the user may read, then each change."""
+async def rows(session: Session, kind: views.Served, names: tuple[str, ...] = ()) -> AsyncIterator[Event]:
+    """The list page: a snapshot of every row the user may read, then each change; `names`: its columns."""
     try:
         namespaces, everywhere = await access.readable_namespaces(session, kind.group, kind.plural)
     except Exception as error:
@@ -67,7 +67,7 @@ async def rows(session: Session, kind: views.Served) -> AsyncIterator[Event]:
             shares[scope] = {f"{o['metadata']['namespace']}/{o['metadata']['name']}": o for o in obj}
             yield (
                 "snapshot",
-                {"rows": [views.row(kind.columns, o) for share in shares.values() for o in share.values()]},
+                {"rows": [views.row(kind.columns, o, names) for share in shares.values() for o in share.values()]},
             )
         elif change == "DELETED":
             key = f"{obj['metadata']['namespace']}/{obj['metadata']['name']}"
@@ -76,7 +76,7 @@ async def rows(session: Session, kind: views.Served) -> AsyncIterator[Event]:
         else:
             key = f"{obj['metadata']['namespace']}/{obj['metadata']['name']}"
             shares[scope][key] = obj
-            yield "upsert", {"row": views.row(kind.columns, obj)}
+            yield "upsert", {"row": views.row(kind.columns, obj, names)}
 
 
 async def instance(

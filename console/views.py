@@ -87,19 +87,28 @@ def at(path: str, obj: dict):
     return found[0].value if found else None
 
 
-def row(columns: tuple[Column, ...], obj: dict) -> dict:
+def listed(columns: tuple[Column, ...], names: tuple[str, ...] = ()) -> tuple[Column, ...]:
+    """The columns of the list page: those the kind's listColumns names, in that order, else the priority-0 ones
+    (what `kubectl get` shows without -o wide)."""
+    if names:
+        by_name = {column.name: column for column in columns}
+        return tuple(by_name[name] for name in names if name in by_name)
+    return tuple(column for column in columns if column.priority == 0)
+
+
+def row(columns: tuple[Column, ...], obj: dict, names: tuple[str, ...] = ()) -> dict:
     metadata = obj["metadata"]
     return {
         "key": f"{metadata['namespace']}/{metadata['name']}",
         "namespace": metadata["namespace"],
         "name": metadata["name"],
         "created": metadata.get("creationTimestamp"),
-        "cells": [at(column.json_path, obj) for column in columns if column.priority == 0],
+        "cells": [at(column.json_path, obj) for column in listed(columns, names)],
     }
 
 
-def list_columns(columns: tuple[Column, ...]) -> list[dict]:
-    return [{"name": c.name, "type": c.type, "description": c.description} for c in columns if c.priority == 0]
+def list_columns(columns: tuple[Column, ...], names: tuple[str, ...] = ()) -> list[dict]:
+    return [{"name": c.name, "type": c.type, "description": c.description} for c in listed(columns, names)]
 
 
 def conditions_newest_first(obj: dict) -> list[dict]:

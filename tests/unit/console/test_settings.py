@@ -30,6 +30,7 @@ GOOD = {"crd": "redisclusters.redis.kun"}
 KNOWN_KEYS = [
     "crd",
     "relatedSelector",
+    "listColumns",
     "podRoleLabels",
     "podsNote",
     "annotationChoices",

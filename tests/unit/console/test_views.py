@@ -132,7 +132,13 @@ def test_the_real_crd_is_served():
         "Master IP",
         "Sentinel IP",
     ]
-    assert [c.name for c in REAL.columns if c.priority] == ["Master IP", "Sentinel IP"]
+    assert [c.name for c in REAL.columns if c.priority] == [
+        "Replicas",
+        "Sentinels",
+        "Scope",
+        "Master IP",
+        "Sentinel IP",
+    ]
     (real_version,) = REAL_CRD["spec"]["versions"]
     assert REAL.spec_schema == real_version["schema"]["openAPIV3Schema"]["properties"]["spec"]
     assert REAL.spec_schema["properties"]["password"]["format"] == "password"
@@ -239,7 +245,7 @@ def test_list_columns_are_the_priority_0_ones_in_order():
         {"name": "Status", "type": "string", "description": "state"},
         {"name": "Scope", "type": "string", "description": ""},
     ]
-    assert [c["name"] for c in views.list_columns(REAL.columns)] == [c.name for c in REAL.columns][:6]
+    assert [c["name"] for c in views.list_columns(REAL.columns)] == ["Size", "Status", "Master"]
 
 
 def test_a_row_has_one_cell_per_listed_column():
@@ -754,3 +760,11 @@ def test_event_as_the_operator_writes_it():
 def test_the_status_is_current_once_it_observed_the_spec_as_it_is(status, generation, current):
     obj = {"metadata": {"name": "r", "namespace": "n", "generation": generation}, "status": status}
     assert views.observed_current(obj) is current
+
+
+def test_list_columns_named_by_the_kind_come_in_their_order():
+    names = ("Scope", "Size", "Nonexistent")
+    assert [c["name"] for c in views.list_columns(REAL.columns, names)] == ["Scope", "Size"]
+    annotated = cluster()
+    annotated["metadata"]["annotations"] = {"redis.kun/scope": "cluster-scoped"}
+    assert views.row(REAL.columns, annotated, names)["cells"] == ["cluster-scoped", annotated["spec"].get("size")]
