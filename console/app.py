@@ -112,14 +112,7 @@ def create_app(sessions: Sessions, catalog: Catalog, allowed_hosts: list[str] | 
     async def get_session(request: Request) -> Response:
         session = await session_of(request)
         if session is None and sessions.kubeconfig_mode:
-            try:
-                session = await sessions.sign_in(None)
-            except Exception as error:
-                status, message, _ = refusal(error)
-                return problem(status, message)
-            response = JSONResponse(session.public())
-            _set_cookie(response, session)
-            return response
+            return await signed_in(None)
         if session is None:
             return JSONResponse({"authenticated": False, "mode": "token"})
         return JSONResponse(session.public())
@@ -132,6 +125,10 @@ def create_app(sessions: Sessions, catalog: Catalog, allowed_hosts: list[str] | 
         if not token:
             return problem(400, "Paste a bearer token (for example from `kubectl create token NAME`).")
         await sessions.end(request.cookies.get(COOKIE))
+        return await signed_in(token)
+
+    async def signed_in(token: str | None) -> Response:
+        """A new session for this token (None: the kubeconfig's identity) and its cookie, or the API's refusal."""
         try:
             session = await sessions.sign_in(token)
         except Exception as error:
