@@ -58,6 +58,8 @@ class LaunchSpec:
     mounts: list[tuple[str, str, bool]]
     user: int | None = None
     group: int | None = None
+    supplementary_groups: list[int] = field(default_factory=list)  # fsGroup and supplementalGroups
+    files: list[str] = field(default_factory=list)  # host directories of the image, kept reachable for its user
 
 
 @dataclass

@@ -102,10 +102,13 @@ def _key_ref(ref: dict, kind: str, namespace: str, lookup: Lookup) -> str | None
     return data[ref["key"]]
 
 
-def container_env(pod: dict, container: dict, configmaps: Lookup, secrets: Lookup) -> dict[str, str]:
-    """The full environment of a container process (PATH and HOSTNAME first, as a container runtime provides)."""
+def container_env(
+    pod: dict, container: dict, configmaps: Lookup, secrets: Lookup, base: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The full environment of a container process: what a container runtime provides (PATH, HOSTNAME, HOME), then
+    `base` (the image's ENV and the kubelet's own variables), then the container's envFrom and env."""
     namespace = pod["metadata"]["namespace"]
-    env = {"PATH": DEFAULT_PATH, "HOSTNAME": pod["metadata"]["name"], "HOME": "/root"}
+    env = {"PATH": DEFAULT_PATH, "HOSTNAME": pod["metadata"]["name"], "HOME": "/root", **(base or {})}
     for source in container.get("envFrom", []):
         prefix = source.get("prefix", "")
         for kind, lookup in (("configMapRef", configmaps), ("secretRef", secrets)):

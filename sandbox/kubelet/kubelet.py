@@ -11,6 +11,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 from sandbox.config import KUBELET_PORT, NETNS_PREFIX
 
@@ -41,6 +42,24 @@ class Paths:
         self.kubelet_key = root / "pki" / "kubelet.key"
 
 
+def api_server_env(server: str) -> dict[str, str]:
+    """The variables of the `kubernetes` Service every container gets, which in-cluster clients (client-go,
+    kubernetes' Python client) connect to. Without kube-proxy its ClusterIP does not route, so they name the API
+    server's own address, the Service's endpoint, as a node-local proxy would resolve it."""
+    address = urlparse(server)
+    host, port = address.hostname, str(address.port or 443)
+    return {
+        "KUBERNETES_SERVICE_HOST": host,
+        "KUBERNETES_SERVICE_PORT": port,
+        "KUBERNETES_SERVICE_PORT_HTTPS": port,
+        "KUBERNETES_PORT": f"tcp://{host}:{port}",
+        f"KUBERNETES_PORT_{port}_TCP": f"tcp://{host}:{port}",
+        f"KUBERNETES_PORT_{port}_TCP_PROTO": "tcp",
+        f"KUBERNETES_PORT_{port}_TCP_PORT": port,
+        f"KUBERNETES_PORT_{port}_TCP_ADDR": host,
+    }
+
+
 class Kubelet:
     def __init__(self, state_dir: Path, kubeconfig: str, node_count: int):
         self.paths = Paths(state_dir)
@@ -61,6 +80,7 @@ class Kubelet:
         self.hosts = HostsFiles(self._dns_records)
         self.events = EventRecorder(self.api)
         self.provisioner = Provisioner(self.api, self.paths.volumes)
+        self.api_server_env = api_server_env(self.api.host)
 
     # --- lookups the pod workers use -----------------------------------------------------------------------------
 

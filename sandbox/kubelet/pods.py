@@ -10,6 +10,7 @@ gracePeriodSeconds=0 and a UID precondition. A stopped node kills its pods' proc
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import threading
 import time
@@ -22,7 +23,7 @@ from .api import ApiError
 from .containers import Container, LaunchSpec, Run
 from .env import ConfigError, container_env, expand
 from .hostsfile import resolv_conf
-from .images import REDIS_IMAGE, NotRunnable, container_argv, resolve_executable
+from .images import REDIS_IMAGE, NotRunnable, container_argv, image_of, resolve_executable
 from .probes import Prober, run_probe
 from .status import PodView, is_subset, phase, pod_status, timestamp
 from .volumes import PodVolumes, VolumeNotReady
@@ -260,36 +261,65 @@ class PodWorker(threading.Thread):
 
     def _launch_spec(self, container: Container) -> LaunchSpec:
         spec = container.spec
-        pod = self._pod_with_addresses()
-        env = container_env(pod, spec, self.kubelet.configmap, self.kubelet.secret)
+        image = image_of(spec.get("image", ""))
+        pod_security = self.pod["spec"].get("securityContext", {})
+        security = {**pod_security, **spec.get("securityContext", {})}
+        user = security.get("runAsUser", image.user)
+        if security.get("runAsNonRoot") and not user:
+            raise ConfigError(
+                f"container has runAsNonRoot and image will run as root "
+                f'(pod: "{self.pod_name}_{self.namespace}({self.uid})", container: {container.name})'
+            )
+        group = security.get("runAsGroup")
+        scratch, tmp = self._scratch(container, user, group)
+        home = {"HOME": str(scratch)} if user else {}  # a non-root user has no home in the host's /etc/passwd
+        env = container_env(
+            self._pod_with_addresses(),
+            spec,
+            self.kubelet.configmap,
+            self.kubelet.secret,
+            {**image.env, **home, **self.kubelet.api_server_env},
+        )
         argv = [
             expand(arg, env) for arg in container_argv(spec.get("image", ""), spec.get("command"), spec.get("args"))
         ]
-        argv[0] = resolve_executable(argv[0], env["PATH"])
+        argv[0] = resolve_executable(argv[0], env["PATH"], image.programs)
         mounts = [(m.source, m.target, m.read_only) for m in self.volumes.mounts(spec)]
+        if not any(target.rstrip("/") == "/tmp" for _, target, _ in mounts):
+            mounts.insert(0, (str(tmp), "/tmp", False))  # the image's own /tmp: never shared with the host's
         mounts += [
             (str(self.dir / "hosts"), "/etc/hosts", True),
             (str(self.dir / "resolv.conf"), "/etc/resolv.conf", True),
         ]
-        security = {**self.pod["spec"].get("securityContext", {}), **spec.get("securityContext", {})}
+        fs_group = [pod_security["fsGroup"]] if pod_security.get("fsGroup") is not None else []
         return LaunchSpec(
             netns=netns.netns_path(self.uid),
             hostname=self.pod["spec"].get("hostname") or self.pod_name,
             argv=argv,
             env=env,
-            workdir=spec.get("workingDir") or self._default_workdir(container, mounts),
+            workdir=spec.get("workingDir") or image.workdir or self._default_workdir(container, mounts, scratch),
             mounts=mounts,
-            user=security.get("runAsUser"),
-            group=security.get("runAsGroup"),
+            user=user,
+            group=group,
+            supplementary_groups=[*fs_group, *pod_security.get("supplementalGroups", [])],
+            files=list(image.files) if user else [],
         )
 
-    def _default_workdir(self, container: Container, mounts: list[tuple[str, str, bool]]) -> str:
+    def _scratch(self, container: Container, user: int | None, group: int | None) -> tuple[Path, Path]:
+        """The container's own writable directories, owned by its user: a scratch directory (the working directory
+        of an image without one, and a non-root user's HOME) and its /tmp (mode 1777, as an image's)."""
+        scratch, tmp = self.dir / "scratch" / container.name, self.dir / "tmp" / container.name
+        for directory in (scratch, tmp):
+            directory.mkdir(parents=True, exist_ok=True)
+        tmp.chmod(0o1777)
+        os.chown(scratch, user or 0, group or 0)
+        return scratch, tmp
+
+    def _default_workdir(self, container: Container, mounts: list[tuple[str, str, bool]], scratch: Path) -> str:
         """The image's WORKDIR stand-in: /data for redis images when a volume is mounted there (the redis image's
-        WORKDIR), else a scratch directory of the container, so relative writes never land in the host's /."""
+        WORKDIR), else the container's scratch directory, so relative writes never land in the host's /."""
         if REDIS_IMAGE.match(container.spec.get("image", "")) and any(target == "/data" for _, target, _ in mounts):
             return "/data"
-        scratch = self.dir / "scratch" / container.name
-        scratch.mkdir(parents=True, exist_ok=True)
         return str(scratch)
 
     def _attach_probes(self, container: Container) -> None:

@@ -98,6 +98,7 @@ class Provisioner:
             return
         path = self.volumes_dir / pv_name(claim)
         path.mkdir(parents=True, exist_ok=True)
+        path.chmod(0o777)  # as local-path provisioners make them: any pod user may write a new volume
         try:
             self.api.create("/api/v1/persistentvolumes", persistent_volume(claim, storage_class, path))
             meta = claim["metadata"]

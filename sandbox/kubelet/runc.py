@@ -1,8 +1,10 @@
 """The first program of every container: joins the pod's network namespace, makes private mount and UTS namespaces,
-sets the hostname, bind-mounts the volumes, drops to runAsUser/runAsGroup, then execs the container's command.
+sets the hostname, keeps the image's host directories reachable for a non-root user, bind-mounts the volumes, drops
+to runAsUser/runAsGroup with fsGroup and supplementalGroups as supplementary groups, then execs the container's command.
 
 Run by the kubelet as `python runc.py` with the spec in the SANDBOX_CONTAINER_SPEC environment variable (JSON: netns,
-hostname, mounts [[source, target, read_only]], workdir, user, group, argv, env); it imports nothing from the
+hostname, mounts [[source, target, read_only]], workdir, user, group, supplementary_groups, files, argv, env); it
+imports nothing from the
 sandbox package so it starts fast. The exec keeps the pid, so the kubelet's child is the container's main process;
 the descriptor named by SANDBOX_ENTERED_FD closes at the exec, telling the kubelet the namespaces are in place.
 Errors go to stderr (the container log) with exit code 127, as a runtime's would.
@@ -33,6 +35,38 @@ def mount(source: str | None, target: str, flags: int) -> None:
     check(libc.mount(encoded, target.encode(), None, flags, None), f"mount {source} on {target}")
 
 
+def private_ancestor(path: str) -> str | None:
+    """The topmost directory above `path` that other users may not enter (no search bit for others), if any."""
+    parts = path.strip("/").split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        ancestor = "/" + "/".join(parts[:depth])
+        if not os.stat(ancestor).st_mode & stat.S_IXOTH:
+            return ancestor
+    return None
+
+
+def keep_reachable(directories: list[str]) -> None:
+    """Let a non-root user reach the host directories that hold a mapped image's files (the checkout, the Python it
+    runs), as an image's own files are: a private ancestor such as /root (mode 0700) is covered, in this mount
+    namespace only, by an empty tmpfs that holds just those directories, bind-mounted back."""
+    covered: dict[str, list[str]] = {}
+    kept: list[str] = []
+    for directory in sorted(directories, key=len):
+        if any(directory.startswith(outer + "/") for outer in kept):
+            continue  # inside one already kept
+        ancestor = private_ancestor(directory)
+        if ancestor is not None:
+            covered.setdefault(ancestor, []).append(directory)
+            kept.append(directory)
+    for ancestor, inside in covered.items():
+        sources = [(os.open(directory, os.O_PATH), directory) for directory in inside]
+        check(libc.mount(b"tmpfs", ancestor.encode(), b"tmpfs", 0, b"mode=0755"), f"mount tmpfs on {ancestor}")
+        for fd, directory in sources:
+            os.makedirs(directory, mode=0o755, exist_ok=True)
+            mount(f"/proc/self/fd/{fd}", directory, MS_BIND | MS_REC)
+            os.close(fd)
+
+
 def ensure_target(source_is_dir: bool, target: str) -> None:
     """Create a missing mount point: a directory for a directory, an empty file for a file. Missing directories are
     created on the host's filesystem (the root filesystem is shared; the mounts are private)."""
@@ -57,15 +91,20 @@ def enter(spec: dict) -> None:
     # Open every source before mounting anything: a volume mounted over a directory that holds the sandbox's state
     # (say at /srv when the state is in /srv/checkout/.sandbox) would hide the sources of the later mounts.
     sources = [(os.open(source, os.O_PATH), target, read_only) for source, target, read_only in spec["mounts"]]
+    if spec.get("user"):
+        keep_reachable(spec.get("files", []))
     for fd, target, read_only in sources:
         ensure_target(stat.S_ISDIR(os.fstat(fd).st_mode), target)
         mount(f"/proc/self/fd/{fd}", target, MS_BIND | MS_REC)
         os.close(fd)
         if read_only:
             mount(None, target, MS_BIND | MS_REMOUNT | MS_RDONLY)
-    if spec.get("group") is not None:
-        os.setgroups([])
-        os.setgid(spec["group"])
+    groups = spec.get("supplementary_groups", [])
+    if spec.get("user") is not None or spec.get("group") is not None or groups:
+        # As a container runtime: the primary group runAsGroup (else 0), and only fsGroup and supplementalGroups
+        # besides it, never the kubelet's own groups.
+        os.setgroups(groups)
+        os.setgid(spec.get("group") or 0)
     if spec.get("user") is not None:
         os.setuid(spec["user"])
     os.chdir(spec["workdir"])

@@ -3,6 +3,12 @@
 configMap, secret, downwardAPI and projected volumes are rendered to files (pure `render_*` functions produce
 {relative path: (bytes, mode)}) and re-rendered on every pod sync, so source changes reach running pods; files are
 replaced atomically (write + rename) and only when their content or mode changed. Secret data is never logged.
+
+Ownership as the kubelet sets it: an emptyDir is world-writable (0777), so a container of any user can write it; with
+the pod's fsGroup, every volume that supports it (emptyDir, persistentVolumeClaim, configMap, secret, downwardAPI,
+projected; not hostPath) belongs to that group: rendered files become group-readable, and writable volumes are
+changed recursively when the pod first mounts them (group rw, directories setgid so new files inherit the group),
+fsGroupChangePolicy Always.
 """
 
 from __future__ import annotations
@@ -80,15 +86,16 @@ def render_downward_api(items: list[dict], pod: dict, default_mode: int) -> File
     return files
 
 
-def write_files(directory: Path, files: Files, previous: set[str]) -> set[str]:
-    """Bring a directory to exactly `files` (paths relative to it); returns the paths written, to pass back next time
-    so files that left the source are removed."""
+def write_files(directory: Path, files: Files, previous: set[str], group: int | None = None) -> set[str]:
+    """Bring a directory to exactly `files` (paths relative to it), each owned by `group` when given (fsGroup);
+    returns the paths written, to pass back next time so files that left the source are removed."""
     directory.mkdir(parents=True, exist_ok=True)
     for relative, (data, mode) in files.items():
         path = directory / relative
         if ".." in Path(relative).parts:
             raise VolumeNotReady(f"volume item path {relative!r} must not contain '..'")
-        if path.exists() and path.read_bytes() == data and (path.stat().st_mode & 0o7777) == mode:
+        unchanged = path.exists() and path.read_bytes() == data and (path.stat().st_mode & 0o7777) == mode
+        if unchanged and (group is None or path.stat().st_gid == group):
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.tmp")
@@ -96,10 +103,27 @@ def write_files(directory: Path, files: Files, previous: set[str]) -> set[str]:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(temporary, mode)  # the umask may have narrowed it
+        if group is not None:
+            os.chown(temporary, -1, group)
         os.replace(temporary, path)
     for relative in previous - set(files):
         (directory / relative).unlink(missing_ok=True)
     return set(files)
+
+
+def set_volume_ownership(root: Path, group: int) -> None:
+    """fsGroup on a writable volume, as the kubelet's SetVolumeOwnership: every file and directory gets the group,
+    group read-write (directories also search and setgid, so what containers create there keeps the group)."""
+    for path in [root, *root.rglob("*")]:
+        if path.is_symlink():
+            continue
+        info = path.stat()
+        mode = info.st_mode & 0o7777
+        wanted = mode | (0o2070 if path.is_dir() else 0o060)
+        if info.st_gid != group:
+            os.chown(path, -1, group)
+        if mode != wanted:
+            os.chmod(path, wanted)
 
 
 class PodVolumes:
@@ -124,28 +148,44 @@ class PodVolumes:
         self._paths: dict[str, str] = {}
         self._written: dict[str, set[str]] = {}
         self._tokens: dict[str, tuple[str, float, float]] = {}  # volume/path -> (token, issued, expires)
+        self._owned: set[str] = set()  # writable volumes already given the pod's fsGroup
 
     def sync(self, pod: dict) -> None:
         self.pod = pod
         for volume in pod["spec"].get("volumes", []):
             self._paths[volume["name"]] = self._sync_one(volume)
 
+    @property
+    def fs_group(self) -> int | None:
+        return self.pod["spec"].get("securityContext", {}).get("fsGroup")
+
     def _sync_one(self, volume: dict) -> str:
         name, namespace = volume["name"], self.pod["metadata"]["namespace"]
         directory = self.root / name
         if "persistentVolumeClaim" in volume:  # a bound claim keeps its volume: look it up once
-            return self._paths.get(name) or self._claim_path(namespace, volume["persistentVolumeClaim"]["claimName"])
+            path = self._paths.get(name) or self._claim_path(namespace, volume["persistentVolumeClaim"]["claimName"])
+            return self._owned_by_fs_group(name, Path(path))
         if "hostPath" in volume:
             path = volume["hostPath"]["path"]
             if volume["hostPath"].get("type") == "DirectoryOrCreate":
                 os.makedirs(path, exist_ok=True)
             return path
         if "emptyDir" in volume:
-            directory.mkdir(parents=True, exist_ok=True)
-            return str(directory)
+            if not directory.exists():
+                directory.mkdir(parents=True)
+                directory.chmod(0o777)  # the umask narrowed it
+            return self._owned_by_fs_group(name, directory)
         files = self._render(volume, namespace)
-        self._written[name] = write_files(directory, files, self._written.get(name, set()))
+        if self.fs_group is not None:
+            files = {path: (data, mode | 0o040) for path, (data, mode) in files.items()}
+        self._written[name] = write_files(directory, files, self._written.get(name, set()), self.fs_group)
         return str(directory)
+
+    def _owned_by_fs_group(self, name: str, path: Path) -> str:
+        if self.fs_group is not None and name not in self._owned:
+            set_volume_ownership(path, self.fs_group)
+            self._owned.add(name)
+        return str(path)
 
     def _render(self, volume: dict, namespace: str) -> Files:
         if "configMap" in volume:
