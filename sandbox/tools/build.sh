@@ -19,17 +19,18 @@ cache="${SANDBOX_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/redis-kun-sandbox}
 kubernetes_version=$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" {print $3}' "$here/kubernetes/go.mod")
 etcd_version=$(awk '$1 == "go.etcd.io/etcd/server/v3" {print $2}' "$here/etcd/go.mod")
 redis_exporter_version=$(awk '$1 == "github.com/oliver006/redis_exporter" {print $2}' "$here/redis_exporter/go.mod")
+prometheus_version=$(awk '$1 == "github.com/prometheus/prometheus" {print $2}' "$here/prometheus/go.mod")
 
 command -v go >/dev/null || { echo "sandbox: Go is not installed; install Go >= 1.26 and retry" >&2; exit 1; }
 
-# build NAME VERSION MODULE_DIR PACKAGE [LDFLAGS]
+# build NAME VERSION MODULE_DIR PACKAGE [LDFLAGS [TAGS]]
 build() {
-  local name=$1 version=$2 dir=$3 package=$4 ldflags=${5:-}
+  local name=$1 version=$2 dir=$3 package=$4 ldflags=${5:-} tags=${6:-}
   local cached="$cache/$name-$version"
   if [ ! -x "$cached" ]; then
     echo "sandbox: building $name $version (first time only; cached in $cache)"
     mkdir -p "$cache"
-    (cd "$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w $ldflags" -o "$cached.tmp" "$package")
+    (cd "$dir" && CGO_ENABLED=0 go build -trimpath -tags "$tags" -ldflags "-s -w $ldflags" -o "$cached.tmp" "$package")
     mv "$cached.tmp" "$cached"
   fi
   mkdir -p "$bin"
@@ -47,6 +48,17 @@ wants etcd && build etcd "$etcd_version" "$here/etcd" go.etcd.io/etcd/server/v3
 # Not part of the control plane: the kubelet runs it for pods with the oliver006/redis_exporter image.
 wants redis_exporter && build redis_exporter "$redis_exporter_version" "$here/redis_exporter" \
   github.com/oliver006/redis_exporter "-X main.BuildVersion=$redis_exporter_version"
+# Not part of the control plane either: the e2e suite's Prometheus, and promtool for the alert rules' unit tests.
+# remove_all_sd leaves out every service discovery but file, http and static, and the clouds' SDKs with them (a sixth
+# of the packages); enable_kubernetes_sd keeps the one the tests use (docs/observability.md).
+# Its Go module's v0.MMP.P is Prometheus M.MP.P (v0.316.0: 3.16.0), the version it reports.
+prometheus_release=${prometheus_version#v0.}
+prometheus_minor=${prometheus_release%%.*}
+prometheus_stamp="-X github.com/prometheus/common/version.Version=$((prometheus_minor / 100)).$((prometheus_minor % 100)).${prometheus_release#*.}"
+for cmd in prometheus promtool; do
+  wants "$cmd" && build "$cmd" "$prometheus_version" "$here/prometheus" "github.com/prometheus/prometheus/cmd/$cmd" \
+    "$prometheus_stamp" remove_all_sd,enable_kubernetes_sd
+done
 for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   wants "$cmd" && build "$cmd" "$kubernetes_version" "$here/kubernetes" "k8s.io/kubernetes/cmd/$cmd" "$k8s_ldflags"
 done
