@@ -62,6 +62,12 @@ done
 for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   wants "$cmd" && build "$cmd" "$kubernetes_version" "$here/kubernetes" "k8s.io/kubernetes/cmd/$cmd" "$k8s_ldflags"
 done
+# Not a sandbox binary: `make bundle` and the bundle's tests check the OLM bundle with it. Its version is the
+# operator-framework/api it is built on plus a hash of its own sources, so an edit of main.go builds it again.
+bundle_validate=$here/bundle-validate
+bundle_validate_version=$(awk '$1 == "github.com/operator-framework/api" {print $2}' "$bundle_validate/go.mod")
+bundle_validate_version+=-$(cat "$bundle_validate/main.go" "$bundle_validate/go.mod" "$bundle_validate/go.sum" | sha256sum | cut -c1-12)
+wants bundle-validate && build bundle-validate "$bundle_validate_version" "$bundle_validate" .
 wants ansible-operator || exit 0
 
 # ansible-operator: `go install` where the Go module proxy serves operator-framework's modules; where it refuses them,
