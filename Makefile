@@ -4,7 +4,7 @@ VENV := .venv/bin
 export PATH := $(CURDIR)/bin:$(CURDIR)/$(VENV):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help deps sandbox sandbox-down run console test lint collection web unit integration e2e chaos soak bench deploy undeploy undeploy-crd
+.PHONY: help deps sandbox sandbox-down run console test lint collection web unit integration e2e chaos soak bench deploy undeploy undeploy-crd bundle
 .DEFAULT_GOAL := help
 
 help:  ## list the targets with what each does (the default goal)
@@ -66,3 +66,6 @@ undeploy:  ## remove the operator; the CRD and every RedisCluster stay (see unde
 
 undeploy-crd:  ## remove the CRD too: this deletes every RedisCluster in the cluster
 	kubectl delete -f config/crd/bases --ignore-not-found
+
+bundle: deps  ## write the OLM bundle generated from config/ to bundle/ and validate it (docs/install.md, OLM)
+	@$(VENV)/python -m olm_bundle --output bundle
