@@ -21,13 +21,13 @@ ENTRYPOINT ["python", "-m", "console"]
 # (config/default expects that name).
 FROM quay.io/operator-framework/ansible-operator:v1.42.3
 
-# The run-time package of requirements.txt that the base image lacks (jmespath; the Redis modules speak RESP
-# themselves), at the same version, installed into the interpreter that runs Ansible: read from ansible-playbook's
-# shebang, so a base image with another Python still works. Modules must run with that interpreter too (it has the kubernetes
+# The run-time packages of requirements.txt that the base image lacks (jmespath, and prometheus-client for the event
+# relay's /metrics; the Redis modules speak RESP themselves), at the same versions, installed into the interpreter
+# that runs Ansible: read from ansible-playbook's shebang, so a base image with another Python still works. Modules must run with that interpreter too (it has the kubernetes
 # client); interpreter discovery would find the system's python3 instead, so it is named once, as ansible-python.
 USER root
 RUN python="$(sed -n '1s/^#!//p' /usr/local/bin/ansible-playbook)" \
- && "$python" -m pip install --no-cache-dir --prefix /usr/local jmespath==1.1.0 \
+ && "$python" -m pip install --no-cache-dir --prefix /usr/local jmespath==1.1.0 prometheus-client==0.26.0 \
  && ln -s "$python" /usr/local/bin/ansible-python
 ENV ANSIBLE_PYTHON_INTERPRETER=/usr/local/bin/ansible-python
 USER ${USER_UID}

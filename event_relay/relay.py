@@ -1,4 +1,5 @@
-"""The relay's state: the served RedisClusters, their pods, one subscription per Sentinel; and what each change means.
+"""The relay's state: the served RedisClusters and their figures, their pods, one subscription per Sentinel; and what
+each change means.
 
 Both watches and every subscription call in from their own threads; one lock keeps the state consistent. Nothing
 here blocks on the network while holding it: subscriptions connect in their own threads, and patches are sent by the
@@ -15,6 +16,8 @@ from ansible_collections.kun.redis.plugins.module_utils.redis.endpoint import En
 from ansible_collections.kun.redis.plugins.module_utils.rediscluster.scope import watched_namespaces
 
 from event_relay import kube, rules
+from event_relay.figures import ClusterFigures, MasterChanges, role_defaults
+from event_relay.metrics import ClusterReading
 from event_relay.rules import ClusterKey, PodState
 from event_relay.sentinels import SentinelSubscription
 from event_relay.triggers import ANNOTATION, Coalescer
@@ -26,7 +29,9 @@ class Relay:
     def __init__(self, api: kube.Kube, watch_namespace: str):
         self._kube, self._watch_namespace = api, watch_namespace
         self._lock = threading.Lock()
-        self._clusters: set[ClusterKey] = set()
+        self._clusters: dict[ClusterKey, ClusterFigures] = {}
+        self._defaults = role_defaults()
+        self._master_changes = MasterChanges()
         self._pods: dict[tuple[str, str], PodState] = {}  # (namespace, name) -> state
         self._subscriptions: dict[tuple[str, str], SentinelSubscription] = {}
         self._triggers = Coalescer(lambda cluster, value: self._kube.annotate(cluster, ANNOTATION, value))
@@ -64,19 +69,34 @@ class Relay:
     def clusters_listed(self, namespace: str, items: list[dict]) -> None:
         """A (re)list of the RedisClusters of `namespace` ("": every one) replaces what was known of it."""
         with self._lock:
-            self._clusters = {key for key in self._clusters if not _within(key.namespace, namespace)}
-            self._clusters |= {self._key(item) for item in items if rules.served(item, self._watch_namespace)}
+            self._clusters = {key: f for key, f in self._clusters.items() if not _within(key.namespace, namespace)}
+            for item in items:
+                if rules.served(item, self._watch_namespace):
+                    self._clusters[self._key(item)] = ClusterFigures.of(item, self._defaults)
+            self._forget_gone()
             self._refresh()
 
     def cluster_event(self, kind: str, item: dict) -> None:
         key = self._key(item)
         with self._lock:
             if kind != "DELETED" and rules.served(item, self._watch_namespace):
-                self._clusters.add(key)
+                self._clusters[key] = ClusterFigures.of(item, self._defaults)
             else:
-                self._clusters.discard(key)
+                self._clusters.pop(key, None)
                 self._triggers.forget(key)
+            self._forget_gone()
             self._refresh()
+
+    def readings(self) -> list[ClusterReading]:
+        """What /metrics serves: each served cluster's figures and master changes (event_relay/metrics.py)."""
+        with self._lock:
+            return [
+                ClusterReading(key, figures, self._master_changes.count(key)) for key, figures in self._clusters.items()
+            ]
+
+    def _forget_gone(self) -> None:
+        for key in self._master_changes.clusters() - self._clusters.keys():
+            self._master_changes.forget(key)
 
     # Pods: the changes Kubernetes' dependent watches do not pass on, and the Sentinels' addresses.
     def pods_listed(self, namespace: str, items: list[dict]) -> None:
@@ -121,6 +141,8 @@ class Relay:
 
     def _subscribe(self, state: PodState) -> SentinelSubscription:
         def message(channel: str, data: str) -> None:
+            with self._lock:
+                self._master_changes.seen(state.cluster, channel, data)
             if (reason := rules.sentinel_message(state.name, channel, data)) is not None:
                 self._triggers.request(state.cluster, reason)
 

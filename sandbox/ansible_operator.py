@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,18 +78,20 @@ class Manager:
         return variables
 
     def relay_command(self) -> list[str]:
-        """The event relay's command, run by this interpreter: the image's ansible-python (Dockerfile)."""
+        """The event relay's command and arguments, run by this interpreter: the image's ansible-python (Dockerfile)."""
         program, *arguments = self.relay["command"]
         if program != "ansible-python":
             raise SandboxError(f"the event relay runs {program}, which local runs do not know: expected ansible-python")
-        return [sys.executable, *arguments]
+        return [sys.executable, *arguments, *self.relay.get("args", [])]
 
     def arguments(self, namespace: str) -> list[str]:
         """The container's arguments; outside a pod, leader election cannot infer its namespace, so it is named."""
         return [*self.container.get("args", []), f"--leader-election-namespace={namespace}"]
 
     def port(self, name: str) -> int:
-        return next(port["containerPort"] for port in self.container.get("ports", []) if port["name"] == name)
+        """A named port of either container."""
+        ports = [*self.container.get("ports", []), *self.relay.get("ports", [])]
+        return next(port["containerPort"] for port in ports if port["name"] == name)
 
 
 class LocalOperator:
@@ -186,6 +187,10 @@ class LocalOperator:
         return f"http://{self.host.address}:{self.manager.port('metrics')}/metrics"
 
     @property
+    def relay_metrics_url(self) -> str:
+        return f"http://{self.host.address}:{self.manager.port('relay-metrics')}/metrics"
+
+    @property
     def health_url(self) -> str:
         return f"http://{self.host.address}:{self.manager.port('health')}"
 
@@ -216,10 +221,6 @@ class LocalOperator:
                 if isinstance(record, dict) and record.get("level") == "error":
                     return f"{record.get('msg', '').rstrip('.')}: {record.get('error', '')}"
         return self.tail(5)
-
-    def metrics(self) -> str:
-        with urllib.request.urlopen(self.metrics_url, timeout=10) as response:
-            return response.read().decode()
 
     def tail(self, lines: int = 60) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:]) if self.log.exists() else ""
@@ -268,7 +269,8 @@ def serve(kubeconfig: Path, workdir: Path, namespace: str, installs: tuple[str, 
             watched = f"namespace {namespace}" if install == "default" else "every namespace"
             print(
                 f"operator {install}: watching {watched}; log {operator.log}, runner artifacts {operator.runner_dir}, "
-                f"metrics {operator.metrics_url}, health {operator.health_url}/healthz; "
+                f"metrics {operator.metrics_url} and {operator.relay_metrics_url}, "
+                f"health {operator.health_url}/healthz; "
                 f"event relay log {operator.relay_log}",
                 flush=True,
             )

@@ -4,8 +4,9 @@ Scenario 1 (the session's cluster-scoped operator): a cluster is created; while 
 the role's `requeue_after`; every object the role made is owned by the RedisCluster; the proxy watches each kind the
 role made for the RedisCluster, so deleting the master Service, the Redis ConfigMap or the Sentinel StatefulSet is
 undone by a reconcile that the deletion itself starts; the status is the role's alone (manageStatus false: no
-Running or Successful condition of ansible-operator's); the operator's /metrics serves the cluster's gauges, which
-fall to 0 while the Sentinels are gone and come back to 1 with them.
+Running or Successful condition of ansible-operator's) and says how long the reconcile took and that none failed; the
+event relay's /metrics serves the cluster's series, labelled with its namespace and name: healthy and all Sentinels
+agreeing fall to 0 while the Sentinels are gone and come back with them.
 
 Scenario 2 (both installs side by side in one namespace): a RedisCluster without the scope annotation is served by
 the namespaced operator, an annotated one by the cluster-wide operator: the Events of each name the install that
@@ -21,6 +22,7 @@ import pytest
 from tests.e2e.kube import wait_for
 from tests.e2e.manifests import rediscluster
 from tests.e2e.rediscluster import apply_manifest, delete_cluster, wait_healthy
+from tests.e2e.relay_metrics import cluster_samples
 
 pytestmark = pytest.mark.e2e
 
@@ -50,16 +52,8 @@ def log_records(operator) -> list[dict]:
     return records
 
 
-def gauge(operator, name: str) -> float | None:
-    for line in operator.metrics().splitlines():
-        if line.startswith(f"{name} "):
-            return float(line.split()[1])
-    return None
-
-
 def test_the_role_and_ansible_operator_keep_their_contract(kube, cluster_operator, namespace):
     apply_manifest(kube, rediscluster(), namespace)
-    healthy = f"rediscluster_healthy_{namespace.replace('-', '_')}_test"
     wait_healthy(kube, namespace, "test")
 
     messages = [record.get("msg", "") for record in log_records(cluster_operator)]
@@ -95,16 +89,28 @@ def test_the_role_and_ansible_operator_keep_their_contract(kube, cluster_operato
         )
     wait_healthy(kube, namespace, "test")
 
-    conditions = {condition["type"] for condition in kube.rediscluster(namespace, "test")["status"]["conditions"]}
+    status = kube.rediscluster(namespace, "test")["status"]
+    conditions = {condition["type"] for condition in status["conditions"]}
     assert conditions <= OUR_CONDITIONS, conditions
+    assert status["failedReconciles"] == 0
+    assert 0 < status["reconcileSeconds"] < 120
 
-    wait_for(lambda: gauge(cluster_operator, healthy) == 1, 60, f"{healthy} 1")
-    replicas = f"rediscluster_replica_count_{namespace.replace('-', '_')}_test"
-    assert gauge(cluster_operator, replicas) == 2
+    def samples() -> dict[str, float]:
+        return cluster_samples(cluster_operator, namespace, "test")
+
+    wait_for(lambda: samples()["rediscluster_healthy"] == 1, 60, "rediscluster_healthy 1")
+    served = samples()
+    assert served["rediscluster_replicas_linked"] == served["rediscluster_replicas_desired"] == 2
+    assert served["rediscluster_sentinels_agreeing"] == served["rediscluster_sentinels_desired"] == 3
+    assert served[f"rediscluster_master_info{{{status['master']}}}"] == 1
     kube.kubectl("scale", "-n", namespace, "statefulset", "redis-sentinel-test", "--replicas=0")
-    wait_for(lambda: gauge(cluster_operator, healthy) == 0, 120, f"{healthy} 0 while the Sentinels are away")
+    wait_for(
+        lambda: (samples()["rediscluster_healthy"], samples()["rediscluster_sentinels_agreeing"]) == (0, 0),
+        120,
+        "rediscluster_healthy and rediscluster_sentinels_agreeing 0 while the Sentinels are away",
+    )
     wait_healthy(kube, namespace, "test")
-    wait_for(lambda: gauge(cluster_operator, healthy) == 1, 60, f"{healthy} 1 again")
+    wait_for(lambda: samples()["rediscluster_healthy"] == 1, 60, "rediscluster_healthy 1 again")
 
 
 def reporting_instances(kube, namespace: str, name: str) -> set[str]:

@@ -77,14 +77,24 @@ options:
     description: Redis nodes that report the master role (C(status.masterCount)).
     type: int
   replica_count:
-    description: Replicas connected to the master (C(status.replicaCount)).
+    description: Replicas whose replication link to the master is up (C(status.replicaCount)).
     type: int
   sentinel_count:
-    description: Sentinels monitoring the master (C(status.sentinelCount)).
+    description: Sentinels that monitor the group and see the master (C(status.sentinelCount)).
     type: int
   observed_generation:
     description: The C(metadata.generation) this reconcile acted on (C(status.observedGeneration)).
     type: int
+  failed_reconciles:
+    description:
+      - Reconciles in a row that ended Failed, this one included; C(0) after one that did not
+        (C(status.failedReconciles)).
+    type: int
+  reconcile_seconds:
+    description:
+      - How long this reconcile took until now (C(status.reconcileSeconds)). Written only with a status that is
+        written anyway, since a duration differs at every reconcile and alone it never causes a write.
+    type: float
   events:
     description: Events to record on the RedisCluster, for example the C(events) returned by redis_sentinel_heal.
     type: list

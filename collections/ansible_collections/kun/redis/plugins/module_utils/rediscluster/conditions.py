@@ -86,13 +86,16 @@ def next_status(
     fields: Mapping[str, object],
     now: datetime,
     refresh_seconds: int,
+    *,
+    measurements: Mapping[str, object] | None = None,
 ) -> dict | None:
     """The status to write, or None when the current one already says everything.
 
     `condition` is {type, status, reason, message}; a missing reason is the reference's for the type. `fields` are
     the other status fields this reconcile observed (master, masterIP, counts, observedGeneration...); a None value
     keeps the current one. A write is also due, to refresh lastUpdateTime, when the newest condition was last
-    written more than `refresh_seconds` ago (0: never).
+    written more than `refresh_seconds` ago (0: never). `measurements` (the reconcile's duration) differ at every
+    reconcile: they are written with a write that is due, and never make one due.
     """
     stamp = timestamp(now)
     condition = {**condition, "reason": condition.get("reason") or default_reason(condition["type"])}
@@ -102,6 +105,7 @@ def next_status(
     if status == current and not _refresh_due(current, now, refresh_seconds):
         return None
     status["conditions"][0]["lastUpdateTime"] = stamp
+    status.update({key: value for key, value in (measurements or {}).items() if value is not None})
     return status
 
 

@@ -49,6 +49,7 @@ class ReconcileFacts:
     master_pod: str | None = None  # the pod whose address is the healer's master
     sentinel_service_ip: str | None = None
     generation: int | None = None
+    failed_before: int = 0  # status.failedReconciles the reconcile started from
 
     @property
     def all_ready(self) -> bool:
@@ -119,19 +120,26 @@ def events(facts: ReconcileFacts) -> list[dict]:
 
 
 def status_fields(facts: ReconcileFacts) -> dict:
-    """status.master, masterIP, sentinelIP, the counts and observedGeneration. A field this reconcile did not
-    observe is None, so that the status keeps its current value: the counts when the healer did not run."""
+    """status.master, masterIP, sentinelIP, the counts, observedGeneration and failedReconciles. A field this
+    reconcile did not observe is None, so that the status keeps its current value: the counts when the healer did
+    not run. The counts are of replicas whose link to the master is up and of Sentinels that see that master."""
     topology = facts.topology
     master = (topology or {}).get("master") or {}
+    failed = condition(facts)["type"] == "Failed"
     return {
         "master": facts.master_pod,
         "masterIP": master.get("address"),
         "sentinelIP": facts.sentinel_service_ip,
         "masterCount": None if topology is None else (1 if master else 0),
-        "replicaCount": None if topology is None else len(topology.get("replicas") or []),
-        "sentinelCount": None if topology is None else len(topology.get("sentinels") or []),
+        "replicaCount": None if topology is None else _counted(topology.get("replicas"), "linked"),
+        "sentinelCount": None if topology is None else _counted(topology.get("sentinels"), "agrees"),
         "observedGeneration": facts.generation,
+        "failedReconciles": facts.failed_before + 1 if failed else 0,
     }
+
+
+def _counted(members: Sequence[Mapping] | None, flag: str) -> int:
+    return sum(1 for member in members or [] if member.get(flag))
 
 
 def facts_from_reconcile(found: Mapping) -> ReconcileFacts:
@@ -172,7 +180,13 @@ def facts_from_reconcile(found: Mapping) -> ReconcileFacts:
         master_pod=_master_pod(redis_pods, topology),
         sentinel_service_ip=_service_ip(found.get("applied_objects") or [], found.get("sentinel_service")),
         generation=(cluster.get("metadata") or {}).get("generation"),
+        failed_before=_failed_reconciles(cluster),
     )
+
+
+def _failed_reconciles(cluster: Mapping) -> int:
+    count = (cluster.get("status") or {}).get("failedReconciles")
+    return count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else 0
 
 
 def _conditions(cluster: Mapping) -> Sequence[Mapping]:

@@ -39,7 +39,10 @@ STATUS_FIELDS = {
     "replica_count": "replicaCount",
     "sentinel_count": "sentinelCount",
     "observed_generation": "observedGeneration",
+    "failed_reconciles": "failedReconciles",
 }
+# Written along with a due write, never the cause of one (conditions.next_status).
+MEASUREMENTS = {"reconcile_seconds": "reconcileSeconds"}
 
 
 def argument_spec() -> dict:
@@ -64,6 +67,8 @@ def argument_spec() -> dict:
         "replica_count": {"type": "int"},
         "sentinel_count": {"type": "int"},
         "observed_generation": {"type": "int"},
+        "failed_reconciles": {"type": "int"},
+        "reconcile_seconds": {"type": "float"},
         "events": {
             "type": "list",
             "elements": "dict",
@@ -100,10 +105,13 @@ class StatusWriter:
         now = datetime.now(UTC)
         condition = self.params["condition"]
         fields = {field: self.params[option] for option, field in STATUS_FIELDS.items()}
+        measurements = {field: self.params[option] for option, field in MEASUREMENTS.items()}
         for _attempt in range(WRITE_ATTEMPTS):
             owner = self._read()
             current = owner.get("status") or {}
-            desired = next_status(current, condition, fields, now, self.params["refresh_seconds"])
+            desired = next_status(
+                current, condition, fields, now, self.params["refresh_seconds"], measurements=measurements
+            )
             if desired is None or self.check_mode or self._write(owner, desired):
                 break
         else:

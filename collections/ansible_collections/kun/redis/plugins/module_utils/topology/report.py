@@ -37,7 +37,7 @@ def heal_result(
             for process in (*snapshot.nodes, *snapshot.sentinels)
             if not process.reachable
         ],
-        "sentinels": [_sentinel(sentinel) for sentinel in snapshot.sentinels],
+        "sentinels": [_sentinel(sentinel, master) for sentinel in snapshot.sentinels],
         "actions": [{"kind": a.kind, "target": a.target, "reason": a.reason, "args": dict(a.args)} for a in actions],
         "events": [asdict(event) for event in all_events],
         "healthy": healthy,
@@ -91,17 +91,27 @@ def _replica(node: RedisNodeView, master: RedisNodeView) -> dict:
         **_endpoint(node),
         "master": f"{node.master_host}:{node.master_port}" if node.role == "slave" else None,
         "link_up": node.master_link_up,
+        # Replicating from this master with its link up: what status.replicaCount counts.
+        "linked": node.master_link_up and node.replicates_from(master.endpoint),
         "offset_lag": max(0, master.offset - node.offset) if node.replid == master.replid else None,
         "lag_seconds": link.lag if link else None,
     }
 
 
-def _sentinel(sentinel) -> dict:
+def _sentinel(sentinel, master: RedisNodeView | None) -> dict:
+    agrees = (
+        master is not None
+        and sentinel.reachable
+        and sentinel.monitors_group
+        and sentinel.master_host is not None
+        and master.endpoint.answers_to(sentinel.master_host, sentinel.master_port)
+    )
     return {
         "name": sentinel.name,
         "reachable": sentinel.reachable,
         "monitors_group": sentinel.monitors_group,
         "master": f"{sentinel.master_host}:{sentinel.master_port}" if sentinel.monitors_group else None,
+        "agrees": agrees,  # monitors the group and sees the master found here: what status.sentinelCount counts
         "master_down": sentinel.master_down,
         "failover_in_progress": sentinel.failover_in_progress,
         "replicas": [f"{peer.host}:{peer.port}" for peer in sentinel.replicas],

@@ -33,6 +33,21 @@ def test_healthy_group() -> None:
         ("10.0.0.2:6379", 0, 0),
     ]
     assert result["events"] == []
+    assert [r["linked"] for r in result["replicas"]] == [True, True]
+    assert [s["agrees"] for s in result["sentinels"]] == [True, True, True]
+
+
+def test_replicas_off_their_link_and_sentinels_seeing_another_master_are_not_counted() -> None:
+    sentinels = (sentinel(0, 0, replicas=(1, 2)), sentinel(1, 2, replicas=(0, 1)), *SENTINELS[2:])
+    result = report(Snapshot((master(0), replica(1, 0, link_up=False), replica(2, "10.9.9.9:1")), sentinels))
+    assert [r["linked"] for r in result["replicas"]] == [False, False]
+    assert [s["agrees"] for s in result["sentinels"]] == [True, False, True]
+
+
+def test_without_a_master_no_sentinel_agrees() -> None:
+    result = report(Snapshot((down_node(0), down_node(1), down_node(2)), SENTINELS))
+    assert result["master"] is None
+    assert [s["agrees"] for s in result["sentinels"]] == [False, False, False]
 
 
 @pytest.mark.parametrize(

@@ -174,6 +174,37 @@ def test_next_status(current, fields, refresh, expected):
     assert next_status(current, new("Healthy", message="Cluster ok"), fields, NOW, refresh) == expected
 
 
+@pytest.mark.parametrize(
+    ("fields", "refresh", "expected"),
+    [
+        pytest.param({"masterIP": "10.0.0.1"}, 0, None, id="a new duration alone writes nothing"),
+        pytest.param(
+            {"masterIP": "10.0.0.2"},
+            0,
+            {
+                **HEALTHY,
+                "masterIP": "10.0.0.2",
+                "reconcileSeconds": 1.25,
+                "conditions": [cond("Healthy", message="Cluster ok", update=T1)],
+            },
+            id="written with a change",
+        ),
+        pytest.param(
+            {"masterIP": "10.0.0.1"},
+            300,
+            {**HEALTHY, "reconcileSeconds": 1.25, "conditions": [cond("Healthy", message="Cluster ok", update=T1)]},
+            id="written with a refresh",
+        ),
+    ],
+)
+def test_measurements_go_along_with_a_due_write_and_never_cause_one(fields, refresh, expected):
+    measured = {"reconcileSeconds": 1.25}
+    assert (
+        next_status(HEALTHY, new("Healthy", message="Cluster ok"), fields, NOW, refresh, measurements=measured)
+        == expected
+    )
+
+
 def test_next_status_writes_a_condition_without_a_readable_update_time():
     current = {"conditions": [{"type": "Healthy", "status": "True", "reason": "Cluster available", "message": ""}]}
     current["status"] = "Healthy"

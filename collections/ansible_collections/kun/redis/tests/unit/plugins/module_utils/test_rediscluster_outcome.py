@@ -18,8 +18,8 @@ HEALTHY_TOPOLOGY = {
     "actions": [],
     "events": [],
     "master": {"address": "10.0.0.1", "port": 6379},
-    "replicas": [{"address": "10.0.0.2"}, {"address": "10.0.0.3"}],
-    "sentinels": [{"address": "10.0.1.1"}, {"address": "10.0.1.2"}, {"address": "10.0.1.3"}],
+    "replicas": [{"address": "10.0.0.2", "linked": True}, {"address": "10.0.0.3", "linked": True}],
+    "sentinels": [{"address": f"10.0.1.{n}", "agrees": True} for n in (1, 2, 3)],
 }
 HEALED = {
     **HEALTHY_TOPOLOGY,
@@ -161,7 +161,45 @@ def test_the_fields_name_the_master_and_count_the_members():
         "replicaCount": 2,
         "sentinelCount": 3,
         "observedGeneration": 4,
+        "failedReconciles": 0,
     }
+
+
+def test_only_linked_replicas_and_agreeing_sentinels_count():
+    topology = {
+        **HEALTHY_TOPOLOGY,
+        "healthy": False,
+        "replicas": [{"address": "10.0.0.2", "linked": True}, {"address": "10.0.0.3", "linked": False}],
+        "sentinels": [{"address": "10.0.1.1", "agrees": True}, {"address": "10.0.1.2"}, {"address": "10.0.1.3"}],
+    }
+    fields = outcome(facts(topology=topology)).fields
+    assert (fields["replicaCount"], fields["sentinelCount"]) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("found", "failed_reconciles"),
+    [
+        pytest.param(facts(failed_before=2), 0, id="a reconcile that did not fail starts the count again"),
+        pytest.param(facts(failure="maxmemory refused", failed_before=0), 1, id="the first failure"),
+        pytest.param(facts(failure="maxmemory refused", failed_before=2), 3, id="one more in a row"),
+        pytest.param(
+            facts(topology={**HEALTHY_TOPOLOGY, "healthy": False, "failed": True}, failed_before=4),
+            5,
+            id="a heal that failed",
+        ),
+    ],
+)
+def test_failed_reconciles_count_the_failed_ones_in_a_row(found, failed_reconciles):
+    assert outcome(found).fields["failedReconciles"] == failed_reconciles
+
+
+@pytest.mark.parametrize(
+    ("status", "failed_before"),
+    [({"failedReconciles": 2}, 2), ({}, 0), ({"failedReconciles": "2"}, 0), ({"failedReconciles": True}, 0)],
+)
+def test_the_count_continues_from_the_status_the_reconcile_started_from(status, failed_before):
+    found = {"spec": {"size": 3, "sentinel": {"replicas": 3}}, "cluster": {"status": status}}
+    assert facts_from_reconcile(found).failed_before == failed_before
 
 
 def test_without_a_healer_run_the_counts_keep_their_current_values():
@@ -266,7 +304,7 @@ def test_a_reconcile_that_stopped_early_has_only_the_spec_the_cluster_and_the_fa
     found = facts_from_reconcile({"spec": SPEC, "cluster": {}, "failure": "Invalid spec: x", "failure_reason": None})
     decided = outcome(found)
     assert decided.condition["type"] == "Failed"
-    assert decided.fields == dict.fromkeys(decided.fields)
+    assert decided.fields == {**dict.fromkeys(decided.fields), "failedReconciles": 1}  # all else unknown
 
 
 def test_a_skipped_heal_is_no_topology():
