@@ -61,7 +61,7 @@ INSTALL ?= default
 deploy:  ## install the CRD and the operator into the cluster of $$KUBECONFIG with kustomize (INSTALL=cluster-scoped: the cluster-wide one)
 	kubectl apply --server-side -k config/$(INSTALL)
 
-undeploy:  ## remove the operator; the CRD and every RedisCluster stay (see undeploy-crd)
+undeploy:  ## remove the operator; its namespace, the CRD and every RedisCluster stay (see undeploy-crd)
 	kubectl delete -k config/$(INSTALL) -l redis.kun/operator-install=true --ignore-not-found
 
 undeploy-crd:  ## remove the CRD too: this deletes every RedisCluster in the cluster

@@ -29,6 +29,10 @@ def sandbox_kubeconfig() -> Path:
 # Suites run cheapest first, so a broken unit fails the run in seconds, and the sandbox's own lifecycle tests (which
 # stop and start it) finish before the operator's end-to-end tests start their operators on it.
 _SUITE_ORDER = ("unit", "integration", "sandbox", "e2e", "chaos", "soak")
+# Within e2e, the installs (make deploy, Helm) come first: their cluster-wide operator pods take the lease and serve
+# the clusters that the session's local cluster-wide operator (tests/e2e/conftest.py) would, and that one, once
+# started, runs until the session ends.
+_FIRST_IN_SUITE = ("e2e/install/",)
 
 
 # Each folder is a suite, and scripts/test selects a suite by its marker: a test marked for another suite than its
@@ -62,8 +66,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if misplaced:
         raise pytest.UsageError("tests marked for another suite than their folder's:\n" + "\n".join(misplaced))
 
-    def rank(item: pytest.Item) -> int:
+    def rank(item: pytest.Item) -> tuple[int, bool]:
         marks = {mark.name for mark in item.iter_markers()}
-        return next((index for index, suite in enumerate(_SUITE_ORDER) if suite in marks), len(_SUITE_ORDER))
+        suite = next((index for index, suite in enumerate(_SUITE_ORDER) if suite in marks), len(_SUITE_ORDER))
+        folder = f"{item.path.parent.relative_to(_TESTS).as_posix()}/" if item.path.is_relative_to(_TESTS) else ""
+        return suite, not folder.startswith(_FIRST_IN_SUITE)
 
     items.sort(key=rank)
