@@ -60,6 +60,7 @@ class LaunchSpec:
     group: int | None = None
     supplementary_groups: list[int] = field(default_factory=list)  # fsGroup and supplementalGroups
     files: list[str] = field(default_factory=list)  # host directories of the image, kept reachable for its user
+    no_new_privileges: bool = False  # allowPrivilegeEscalation: false
 
 
 @dataclass

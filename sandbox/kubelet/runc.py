@@ -3,10 +3,10 @@ sets the hostname, keeps the image's host directories reachable for a non-root u
 to runAsUser/runAsGroup with fsGroup and supplementalGroups as supplementary groups, then execs the container's command.
 
 Run by the kubelet as `python runc.py` with the spec in the SANDBOX_CONTAINER_SPEC environment variable (JSON: netns,
-hostname, mounts [[source, target, read_only]], workdir, user, group, supplementary_groups, files, argv, env); it
-imports nothing from the
-sandbox package so it starts fast. The exec keeps the pid, so the kubelet's child is the container's main process;
-the descriptor named by SANDBOX_ENTERED_FD closes at the exec, telling the kubelet the namespaces are in place.
+hostname, mounts [[source, target, read_only]], workdir, user, group, supplementary_groups, no_new_privileges, files,
+argv, env); it imports nothing from the sandbox package so it starts fast. The exec keeps the pid, so the kubelet's
+child is the container's main process; the descriptor named by SANDBOX_ENTERED_FD closes at the exec, telling the
+kubelet the namespaces are in place.
 Errors go to stderr (the container log) with exit code 127, as a runtime's would.
 """
 
@@ -20,6 +20,7 @@ CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
+PR_SET_NO_NEW_PRIVS = 38
 
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -107,6 +108,8 @@ def enter(spec: dict) -> None:
         os.setgid(spec.get("group") or 0)
     if spec.get("user") is not None:
         os.setuid(spec["user"])
+    if spec.get("no_new_privileges"):  # allowPrivilegeEscalation: false, as runc sets it: no setuid binary gains
+        check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
     os.chdir(spec["workdir"])
 
 

@@ -1,7 +1,8 @@
 """Pod users as a kubelet treats them: an emptyDir is world-writable, so a container running as any user can write
 it (a peer operator's uid-1000 pods failed on the sandbox with `cp: cannot create regular file ... Permission denied`
 before); fsGroup and supplementalGroups are the process's supplementary groups and fsGroup owns the pod's volumes
-(new files keep the group); every container has its own /tmp; runAsNonRoot refuses a container that would run as root."""
+(new files keep the group); allowPrivilegeEscalation: false sets no_new_privs; every container has its own /tmp;
+runAsNonRoot refuses a container that would run as root."""
 
 import os
 import uuid
@@ -46,6 +47,7 @@ spec:
     - name: main
       image: busybox
       command: [sh, -c, 'touch /scratch/made /data/made /tmp/%(marker)s && exec sleep 3600']
+      securityContext: {allowPrivilegeEscalation: false}
       volumeMounts:
         - {name: scratch, mountPath: /scratch}
         - {name: data, mountPath: /data}
@@ -99,6 +101,7 @@ def test_fs_group_and_supplemental_groups_are_the_process_groups(cluster, pods):
     assert fields["Uid"].split() == ["1000"] * 4
     assert fields["Gid"].split() == ["3000"] * 4
     assert sorted(fields["Groups"].split()) == ["2000", "4000"]
+    assert fields["NoNewPrivs"].strip() == "1"  # allowPrivilegeEscalation: false
 
 
 def test_fs_group_owns_the_volumes_and_what_is_made_in_them(cluster, pods):
