@@ -62,6 +62,10 @@ done
 for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   wants "$cmd" && build "$cmd" "$kubernetes_version" "$here/kubernetes" "k8s.io/kubernetes/cmd/$cmd" "$k8s_ldflags"
 done
+# Not a sandbox binary: the chart's client (charts/redis-kun-operator), stamped as helm's release Makefile does.
+helm_version=$(awk '$1 == "helm.sh/helm/v4" {print $2}' "$here/helm/go.mod")
+wants helm && build helm "$helm_version" "$here/helm" helm.sh/helm/v4/cmd/helm \
+  "-X helm.sh/helm/v4/internal/version.version=$helm_version -X helm.sh/helm/v4/internal/version.gitTreeState=clean"
 # Not a sandbox binary: `make bundle` and the bundle's tests check the OLM bundle with it. Its version is the
 # operator-framework/api it is built on plus a hash of its own sources, so an edit of main.go builds it again.
 bundle_validate=$here/bundle-validate
