@@ -21,6 +21,7 @@ pytestmark = pytest.mark.unit
 # Each install of config/ and the chart values that make the same operator.
 SCOPES = {"default": {"scope": "namespace"}, "cluster-scoped": {"scope": "cluster"}}
 RELEASE, NAMESPACE = "kun", "kun-system"
+SERVICE_MONITOR_API = ("--api-versions", "monitoring.coreos.com/v1/ServiceMonitor")
 
 
 def the(objects: list[dict], kind: str) -> dict:
@@ -88,6 +89,19 @@ def test_the_metrics_service_has_config_s_ports_and_selects_the_operator_pod(ins
     assert service["spec"]["ports"] == the(config, "Service")["spec"]["ports"]
     pod_labels = the(chart, "Deployment")["spec"]["template"]["metadata"]["labels"]
     assert service["spec"]["selector"].items() <= pod_labels.items()
+
+
+def test_the_service_monitor_is_config_prometheus_s_for_the_release_s_service(installs):
+    install, _, _ = installs
+    values = {**SCOPES[install], "metrics": {"serviceMonitor": {"enabled": True}}}
+    objects = template(values, *SERVICE_MONITOR_API, release=RELEASE, namespace=NAMESPACE)
+    monitor, service = the(objects, "ServiceMonitor"), the(objects, "Service")
+    assert monitor["spec"]["endpoints"] == the(render("prometheus"), "ServiceMonitor")["spec"]["endpoints"]
+    assert {endpoint["port"] for endpoint in monitor["spec"]["endpoints"]} <= {
+        p["name"] for p in service["spec"]["ports"]
+    }
+    assert monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
+    assert monitor["metadata"]["namespace"] == service["metadata"]["namespace"] == NAMESPACE
 
 
 def test_the_image_is_config_s_and_its_tag_the_chart_s_app_version(installs):
