@@ -28,7 +28,7 @@ console:  ## run the web console alone (http://127.0.0.1:8765/): on $$KUBECONFIG
 test: deps  ## every linter and every test suite: what CI runs
 	@scripts/test
 
-lint: deps  ## ruff (check and format), yamllint and ansible-lint
+lint: deps  ## ruff (check and format), yamllint, helm lint (the chart, both scopes), shellcheck and ansible-lint
 	@scripts/test lint
 
 collection: deps  ## ansible-test sanity and unit tests of the kun.redis collection, from the collection's directory
