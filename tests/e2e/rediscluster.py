@@ -63,6 +63,16 @@ def wait_quiet(kube: Kube, namespace: str, name: str, **healthy) -> ClusterView:
     return view
 
 
+def reporting_pods(kube: Kube, namespace: str, name: str) -> set[str]:
+    """The operator pods that recorded Events on a RedisCluster (rediscluster_status: reportingInstance POD_NAME)."""
+    events = kube.get_json("events", "-n", namespace, "--field-selector", f"involvedObject.name={name}")
+    return {
+        event.get("reportingInstance", "")
+        for event in events["items"]
+        if event["involvedObject"]["kind"] == "RedisCluster"
+    }
+
+
 def printed_row(kube: Kube, namespace: str, name: str) -> list[str]:
     """The row `kubectl get rediscluster` prints (NAME SIZE STATUS ...)."""
     return kube.kubectl("get", "rediscluster", name, "-n", namespace, "--no-headers").split()

@@ -16,7 +16,7 @@ import pytest
 
 from tests.e2e.conftest import Operator
 from tests.e2e.kube import Kube, wait_for
-from tests.e2e.rediscluster import apply_manifest, wait_healthy
+from tests.e2e.rediscluster import apply_manifest, reporting_pods, wait_healthy
 
 pytestmark = pytest.mark.e2e
 
@@ -108,20 +108,10 @@ def clusters(kube: Kube, installs: dict[str, Install]) -> dict[str, tuple[str, s
     return clusters
 
 
-def _reporters(kube: Kube, namespace: str, name: str) -> set[str]:
-    """The operator pods that recorded Events on a RedisCluster (rediscluster_status: reportingInstance POD_NAME)."""
-    events = kube.get_json("events", "-n", namespace, "--field-selector", f"involvedObject.name={name}")
-    return {
-        event.get("reportingInstance", "")
-        for event in events["items"]
-        if event["involvedObject"]["kind"] == "RedisCluster"
-    }
-
-
 def test_each_install_serves_the_clusters_of_its_scope(kube, installs, clusters):
     for install_name, (namespace, name) in clusters.items():
         install = installs[install_name]
-        reporters = _reporters(kube, namespace, name)
+        reporters = reporting_pods(kube, namespace, name)
         assert reporters and reporters <= set(install.pods()), f"{namespace}/{name}: Events from {reporters}"
         cluster = kube.rediscluster(namespace, name)
         assert cluster["status"]["status"] == "Healthy"
@@ -173,7 +163,7 @@ def test_a_second_replica_takes_over_when_the_leader_dies(kube, installs, cluste
     namespace, name = clusters["cluster-scoped"]
     kube.patch_rediscluster(namespace, name, {"spec": {"config": {"maxmemory-policy": "allkeys-lru"}}})
     wait_healthy(kube, namespace, name)
-    assert successor in _reporters(kube, namespace, name)
+    assert successor in reporting_pods(kube, namespace, name)
     kube.kubectl("scale", "deployment", install.deployment, "-n", install.namespace, "--replicas=1")
 
 
