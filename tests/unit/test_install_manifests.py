@@ -23,10 +23,12 @@ def render(install: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("install", ["default", "cluster-scoped"])
-def test_undeploy_selects_every_operator_object_and_never_the_crd(install):
+def test_undeploy_selects_every_operator_object_and_never_the_crd_or_the_namespace(install):
+    """The namespace stays: the namespace-scoped install's RedisClusters and their claims live in it."""
     for obj in render(install):
         labelled = (obj["metadata"].get("labels") or {}).get(LABEL[0]) == LABEL[1]
-        assert labelled == (obj["kind"] != "CustomResourceDefinition"), f"{obj['kind']} {obj['metadata']['name']}"
+        kept = obj["kind"] in ("CustomResourceDefinition", "Namespace")
+        assert labelled != kept, f"{obj['kind']} {obj['metadata']['name']}"
 
 
 def test_the_two_installs_share_only_the_crd():
