@@ -2,7 +2,10 @@
 directory hides an image's files from a non-root user (runc.py), and fsGroup ownership of a writable volume."""
 
 import os
+import shutil
 import stat
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +32,10 @@ def test_in_cluster_clients_are_pointed_at_the_api_server_itself():
         ({"a": 0o711, "a/b": 0o700}, "a/b"),  # search without read is enough to pass through
     ],
 )
-def test_the_topmost_private_ancestor_is_found(tmp_path, modes, blocked):
+def test_the_topmost_private_ancestor_is_found(modes, blocked):
+    # Not pytest's tmp_path: its /tmp/pytest-of-<user> is private itself.
+    tmp_path = Path(tempfile.mkdtemp(dir="/tmp"))
+    tmp_path.chmod(0o755)
     for relative, mode in modes.items():
         (tmp_path / relative).mkdir()
         (tmp_path / relative).chmod(mode)
@@ -41,6 +47,7 @@ def test_the_topmost_private_ancestor_is_found(tmp_path, modes, blocked):
     finally:
         for relative in modes:
             (tmp_path / relative).chmod(0o755)
+        shutil.rmtree(tmp_path)
 
 
 def test_fs_group_owns_a_writable_volume_recursively(tmp_path):
