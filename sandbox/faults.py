@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 from sandbox.kubelet import control
-from sandbox.kubelet.probes import in_container
+from sandbox.kubelet.nsexec import exec_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,13 +76,9 @@ def container_pid(namespace: str, pod: str, container: str | None = None, *, sta
 def exec_in(
     namespace: str, pod: str, argv: list[str], container: str | None = None, *, state_dir=None, timeout: float = 60
 ) -> subprocess.CompletedProcess:
-    """Run a command inside a running container (its network, mount and UTS namespaces, its environment), as
-    `kubectl exec` would; the sandbox does not serve the exec API itself."""
-    pid = container_pid(namespace, pod, container, state_dir=state_dir)
-    # The container's environment, read from the process itself: values (secrets among them) never cross the channel.
-    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-    env = dict(entry.decode(errors="replace").split("=", 1) for entry in environ if b"=" in entry)
-    command = in_container(pid, argv)
+    """Run a command inside a running container as `kubectl exec` does (sandbox/kubelet/nsexec.py: its namespaces,
+    working directory, user and environment), without going through the API server."""
+    command, env = exec_command(container_pid(namespace, pod, container, state_dir=state_dir), argv)
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 

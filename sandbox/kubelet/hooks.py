@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable
 
 from .containers import Container, Run
-from .probes import in_container, run_probe
+from .nsexec import in_container
+from .probes import run_probe
 
 log = logging.getLogger(__name__)
 

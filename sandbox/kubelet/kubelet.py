@@ -3,6 +3,7 @@ and the control channel together, and routes events between them."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 import signal
@@ -15,12 +16,14 @@ from urllib.parse import urlparse
 
 from sandbox.config import KUBELET_PORT, NETNS_PREFIX
 
-from . import control, logs_server, netns
+from . import control, kubelet_api, netns
 from .api import Api, ApiError, Informer
 from .events import EventRecorder
 from .hostsfile import HostsFiles, Record, pod_records, service_records
+from .kubelet_auth import Authorizer
 from .nodes import Heartbeat, Node, node_name
 from .pods import PodWorker
+from .port_forward import Target
 from .provisioner import Provisioner
 from .volumes import TOKEN_SECONDS, VolumeNotReady
 
@@ -40,6 +43,7 @@ class Paths:
         self.control_socket = root / "run" / control.SOCKET_NAME
         self.kubelet_cert = root / "pki" / "kubelet.crt"
         self.kubelet_key = root / "pki" / "kubelet.key"
+        self.ca_cert = root / "pki" / "ca.crt"  # the kubelet API's callers present certificates of this CA
 
 
 def api_server_env(server: str) -> dict[str, str]:
@@ -80,6 +84,7 @@ class Kubelet:
         self.hosts = HostsFiles(self._dns_records)
         self.events = EventRecorder(self.api)
         self.provisioner = Provisioner(self.api, self.paths.volumes)
+        self.authorizer = Authorizer(self.api)
         self.api_server_env = api_server_env(self.api.host)
 
     # --- lookups the pod workers use -----------------------------------------------------------------------------
@@ -247,6 +252,39 @@ class Kubelet:
             return None
         return path, lambda: container.run is not None and container.restart_count == restart
 
+    # --- the kubelet API's lookups (kubelet_api.py), answered as the real kubelet answers ------------------------
+
+    def _worker_on(self, node: Node, namespace: str, pod: str) -> PodWorker:
+        with self._lock:
+            for worker in self.workers.values():
+                if (worker.node, worker.namespace, worker.pod_name) == (node, namespace, pod):
+                    return worker
+        raise kubelet_api.Failure(404, "pod does not exist")
+
+    def _container_pid(self, node: Node, namespace: str, pod: str, uid: str | None, name: str) -> int:
+        worker = self._worker_on(node, namespace, pod)
+        container = worker.container(name)
+        run = container.run if container is not None and uid in (None, worker.uid) else None
+        if run is None:
+            raise kubelet_api.Failure(500, f'container not found ("{name}")')
+        return run.process.pid
+
+    def _pod_sandbox(self, node: Node, namespace: str, pod: str, uid: str | None) -> Target:
+        worker = self._worker_on(node, namespace, pod)
+        if uid not in (None, worker.uid):
+            raise kubelet_api.Failure(404, "pod not found")
+        if worker.ip is None or worker.finished.is_set():
+            raise kubelet_api.Failure(500, f'pod not found ("{pod}_{namespace}")')
+        return Target(netns.netns_path(worker.uid), worker.uid)
+
+    def _api_of(self, node: Node) -> kubelet_api.Pods:
+        return kubelet_api.Pods(
+            log_file=self._log_file,
+            container_pid=functools.partial(self._container_pid, node),
+            sandbox=functools.partial(self._pod_sandbox, node),
+            authorized=lambda user, verb: self.authorizer.allowed(user, verb, node.name),
+        )
+
     def _remove_leftovers(self) -> None:
         """Namespaces and links of a previous kubelet run (the pods themselves are started afresh)."""
         listing = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False).stdout
@@ -264,7 +302,15 @@ class Kubelet:
         self.provisioner.start()
         for node in self.nodes.values():
             node.register()
-            logs_server.serve(node.ip, KUBELET_PORT, self.paths.kubelet_cert, self.paths.kubelet_key, self._log_file)
+            paths = self.paths
+            kubelet_api.serve(
+                node.ip,
+                KUBELET_PORT,
+                cert=paths.kubelet_cert,
+                key=paths.kubelet_key,
+                client_ca=paths.ca_cert,
+                pods=self._api_of(node),
+            )
         Heartbeat(list(self.nodes.values())).start()
         self.node_objects.start()
         control.serve(self.paths.control_socket, self.handle)

@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .nsexec import in_container
+
 log = logging.getLogger(__name__)
 
 # What a probe reports before its first verdict: a container is not ready and not started until proven, and alive
@@ -54,12 +56,6 @@ class ProbeState:
             self.result = ok
             return True
         return False
-
-
-def in_container(pid: int, command: list[str]) -> list[str]:
-    """The argv that runs `command` in the network, mount and UTS namespaces of a container's main process (exec
-    probes, lifecycle hooks)."""
-    return ["nsenter", "-t", str(pid), "-n", "-m", "-u", "--", *command]
 
 
 def named_port(port: int | str, container: dict) -> int:

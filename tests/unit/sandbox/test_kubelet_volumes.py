@@ -1,11 +1,11 @@
-"""Volume contents and files (sandbox/kubelet/volumes.py) and log line formatting (logs_server.py)."""
+"""Volume contents and files (sandbox/kubelet/volumes.py) and log line formatting (container_logs.py)."""
 
 import base64
 import stat
 
 import pytest
 
-from sandbox.kubelet.logs_server import format_line, select
+from sandbox.kubelet.container_logs import format_line, select
 from sandbox.kubelet.volumes import VolumeNotReady, render_downward_api, render_object, write_files
 
 pytestmark = pytest.mark.unit
