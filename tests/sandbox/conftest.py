@@ -28,9 +28,13 @@ class Cluster:
         self.kubeconfig = kubeconfig
         self.api = Api(str(kubeconfig))
 
+    def kubectl_command(self, *args: str) -> list[str]:
+        """The argv of a kubectl command on this cluster, for tests that need its exit code, stderr or process."""
+        return [KUBECTL, f"--kubeconfig={self.kubeconfig}", *args]
+
     def kubectl(self, *args: str, stdin: str | None = None, check: bool = True) -> str:
         result = subprocess.run(
-            [KUBECTL, f"--kubeconfig={self.kubeconfig}", *args],
+            self.kubectl_command(*args),
             input=stdin,
             capture_output=True,
             text=True,
