@@ -11,13 +11,25 @@ What a pod gets
   volumes    bind mounts of host directories: emptyDir, configMap, secret, downwardAPI, projected (service account
              tokens from the TokenRequest API), persistentVolumeClaim, hostPath; subPath, readOnly (volumes.py)
   DNS        /etc/hosts rendered from Services, EndpointSlices and Pods, updated in place; no DNS server (hostsfile.py)
-  logs       CRI-format files under <state dir>/logs/pods/, served on <node IP>:10250 for `kubectl logs`
+  logs       CRI-format files under <state dir>/logs/pods/ (containers.py)
+
+The kubelet API (kubelet_api.py) on <node IP>:10250, for callers with a client certificate of the cluster CA that a
+SubjectAccessReview allows nodes/proxy (the API server's; kubelet_auth.py): `kubectl logs` with -f, --previous, --tail,
+--since, --limit-bytes and --timestamps (container_logs.py); `kubectl exec` with stdin, a terminal (-it, resized
+with the client's) and the command's exit code, run in the container's namespaces as its user, in its working
+directory, with its environment (container_exec.py, nsexec.py); `kubectl port-forward` to localhost:<port> in the
+pod's network namespace, so servers bound to 127.0.0.1 are reachable (port_forward.py). Both are HTTP upgrades to
+SPDY/3.1, written here (spdy.py, spdy_session.py): no Python library speaks it.
 
 Limits, by design
   - Images are not pulled: a container runs its `command` from the host, or a mapped image (images.py).
   - A Service name resolves to its ready endpoints' pod IPs (no kube-proxy, so ClusterIPs do not route).
-  - No `kubectl exec`, `attach` or `port-forward` (the kubelet API serves logs only); `python -m sandbox.faults exec`
-    runs a command inside a container, and the host reaches every pod IP directly.
+  - No `kubectl attach` (containers have no stdin to attach to; the kubelet API answers 501). `python -m
+    sandbox.faults exec` runs a command as `kubectl exec` does without the API server, and the host reaches every
+    pod IP directly.
+  - `kubectl exec` of a command missing from the container: nsenter's message and exit code 127, where a runtime
+    answers with an internal error. A command's background children outlive it until the container stops, as under
+    a runtime; a client that goes away takes the command's process group with it.
   - The root filesystem is the host's: a mountPath missing on the host is created there (empty), and a container
     without workingDir starts in a scratch directory of its pod (redis images: /data when a volume is mounted there).
   - hostNetwork, resource limits, PID namespaces and fsGroup are not implemented.

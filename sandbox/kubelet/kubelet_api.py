@@ -191,8 +191,9 @@ def _handler(pods: Pods):
             if protocol is None:
                 raise Failure(
                     403,
-                    f"unable to upgrade: unable to negotiate protocol: client supports {offered}, server accepts "
-                    f"{list(supported)}",
+                    # Go's %v of the two lists
+                    f"unable to upgrade: unable to negotiate protocol: client supports [{' '.join(offered)}], "
+                    f"server accepts [{' '.join(supported)}]",
                     {"X-Accepted-Stream-Protocol-Versions": list(supported)},
                 )
             if (
