@@ -6,10 +6,15 @@ process serves every node; a pod worker thread per pod does the kubelet's job fo
 What a pod gets
   network    its own network namespace kun-<uid>, eth0 = 10.244.<node>.<n>/16 on the bridge kun0, default route via
              the host; the host and every pod reach it (netns.py)
-  processes  one process group per container, in a private mount and UTS namespace on the host's root filesystem;
-             hostname = pod name; runAsUser/runAsGroup honoured, else root (runc.py, containers.py)
-  volumes    bind mounts of host directories: emptyDir, configMap, secret, downwardAPI, projected (service account
-             tokens from the TokenRequest API), persistentVolumeClaim, hostPath; subPath, readOnly (volumes.py)
+  processes  one process group per container, in a private mount and UTS namespace on the host's root filesystem,
+             with a /tmp of its own; hostname = pod name; runAsUser/runAsGroup (else the image's USER, else root),
+             fsGroup and supplementalGroups as supplementary groups, runAsNonRoot refused for a root user,
+             allowPrivilegeEscalation: false as no_new_privs (runc.py, containers.py, pods.py)
+  API        KUBERNETES_SERVICE_HOST/PORT name the API server itself (no kube-proxy), so in-cluster clients work
+             with the pod's service account token
+  volumes    bind mounts of host directories: emptyDir (0777, as kubelets make it), configMap, secret, downwardAPI,
+             projected (service account tokens from the TokenRequest API), persistentVolumeClaim, hostPath; subPath,
+             readOnly; fsGroup owns every volume but hostPath (volumes.py)
   DNS        /etc/hosts rendered from Services, EndpointSlices and Pods, updated in place; no DNS server (hostsfile.py)
   logs       CRI-format files under <state dir>/logs/pods/ (containers.py)
 
@@ -32,7 +37,7 @@ Limits, by design
     a runtime; a client that goes away takes the command's process group with it.
   - The root filesystem is the host's: a mountPath missing on the host is created there (empty), and a container
     without workingDir starts in a scratch directory of its pod (redis images: /data when a volume is mounted there).
-  - hostNetwork, resource limits, PID namespaces and fsGroup are not implemented.
+  - hostNetwork, resource limits, PID namespaces, capabilities and readOnlyRootFilesystem are not implemented.
 
 Fault injection (crash, freeze, cut, stop a node) goes through the control socket <state dir>/run/kubelet.sock; see
 sandbox/faults.py.
