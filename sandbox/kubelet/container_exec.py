@@ -163,13 +163,13 @@ class Exec:
 
     def run(self) -> int:
         """Copy until the command exits; its exit code (128 + N for signal N)."""
-        copies = []
+        copies, inputs = [], []
         if self.terminal is not None:
             copies.append(self._thread(self._copy_out, self.terminal, self.streams.get("stdout")))
             if "stdin" in self.streams:
-                self._thread(self._copy_in, self.streams["stdin"], self.terminal)
+                inputs.append(self._thread(self._copy_in, self.streams["stdin"], self.terminal))
             if "resize" in self.streams:
-                self._thread(self._resize, self.streams["resize"])
+                inputs.append(self._thread(self._resize, self.streams["resize"]))
         else:
             for name in ("stdout", "stderr"):
                 pipe = getattr(self.process, name)
@@ -188,7 +188,12 @@ class Exec:
         self.stop_copying.set()
         for copy in copies:
             copy.join()
-        self._close_files()
+        for name in ("stdin", "resize"):
+            if name in self.streams:
+                self.streams[name].discard()  # what the client sends from now on has no one to go to
+        for thread in inputs:  # they use the terminal: it may close (and its number be reused) only after them
+            thread.join(OUTPUT_DRAIN)
+        self._close_files(terminal=not any(thread.is_alive() for thread in inputs))
         return exit_code(returncode)
 
     def _thread(self, target, *args) -> threading.Thread:
@@ -238,12 +243,14 @@ class Exec:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.process.pid, signal.SIGKILL)
 
-    def _close_files(self) -> None:
+    def _close_files(self, terminal: bool) -> None:
         for pipe in (self.process.stdout, self.process.stderr):
             if pipe is not None:
                 pipe.close()
-        if self.terminal is not None:
+        if self.terminal is not None and terminal:
             os.close(self.terminal)
+        elif self.terminal is not None:  # a background child holds the terminal and reads nothing: leave it open
+            log.warning("kubelet api: exec: the terminal of an ended command is still in use; left open")
 
 
 def serve(session: Session, protocol: str, options: ExecOptions, pid: int, command: list[str]) -> None:

@@ -116,9 +116,11 @@ class Stream:
             return b""
 
     def discard(self) -> None:
-        """Nothing will read this stream again: drop what the client sends instead of holding up the connection."""
+        """Nothing will read this stream again: drop what the client sends instead of holding up the connection; a
+        read() waiting for it returns b""."""
         with self._changed:
             self._discarding = True
+            self._remote_done = True
             self._inbound.clear()
             self._changed.notify_all()
 
