@@ -61,6 +61,7 @@ class LaunchSpec:
     supplementary_groups: list[int] = field(default_factory=list)  # fsGroup and supplementalGroups
     files: list[str] = field(default_factory=list)  # host directories of the image, kept reachable for its user
     no_new_privileges: bool = False  # allowPrivilegeEscalation: false
+    pod_dir: str | None = None  # the pod's directory on the host, kept visible under the container's mounts
 
 
 @dataclass

@@ -304,6 +304,7 @@ class PodWorker(threading.Thread):
             supplementary_groups=[*fs_group, *pod_security.get("supplementalGroups", [])],
             files=list(image.files) if user else [],
             no_new_privileges=spec.get("securityContext", {}).get("allowPrivilegeEscalation") is False,
+            pod_dir=str(self.dir),
         )
 
     def _scratch(self, container: Container, user: int | None, group: int | None) -> tuple[Path, Path]:

@@ -3,10 +3,10 @@ sets the hostname, keeps the image's host directories reachable for a non-root u
 to runAsUser/runAsGroup with fsGroup and supplementalGroups as supplementary groups, then execs the container's command.
 
 Run by the kubelet as `python runc.py` with the spec in the SANDBOX_CONTAINER_SPEC environment variable (JSON: netns,
-hostname, mounts [[source, target, read_only]], workdir, user, group, supplementary_groups, no_new_privileges, files,
-argv, env); it imports nothing from the sandbox package so it starts fast. The exec keeps the pid, so the kubelet's
-child is the container's main process; the descriptor named by SANDBOX_ENTERED_FD closes at the exec, telling the
-kubelet the namespaces are in place.
+hostname, mounts [[source, target, read_only]], pod_dir, workdir, user, group, supplementary_groups,
+no_new_privileges, files, argv, env); it imports nothing from the sandbox package so it starts fast. The exec keeps
+the pid, so the kubelet's child is the container's main process; the descriptor named by SANDBOX_ENTERED_FD closes at
+the exec, telling the kubelet the namespaces are in place.
 Errors go to stderr (the container log) with exit code 127, as a runtime's would.
 """
 
@@ -92,6 +92,8 @@ def enter(spec: dict) -> None:
     # Open every source before mounting anything: a volume mounted over a directory that holds the sandbox's state
     # (say at /srv when the state is in /srv/checkout/.sandbox) would hide the sources of the later mounts.
     sources = [(os.open(source, os.O_PATH), target, read_only) for source, target, read_only in spec["mounts"]]
+    pod_dir = spec.get("pod_dir")
+    pod_dir_fd = os.open(pod_dir, os.O_PATH) if pod_dir else None
     if spec.get("user"):
         keep_reachable(spec.get("files", []))
     for fd, target, read_only in sources:
@@ -100,6 +102,13 @@ def enter(spec: dict) -> None:
         os.close(fd)
         if read_only:
             mount(None, target, MS_BIND | MS_REMOUNT | MS_RDONLY)
+    if pod_dir_fd is not None:
+        # The pod's own directory (its containers' scratch directories: working directory and HOME) stays where it
+        # is even when a mount covers it: a sandbox whose state is under /tmp has it under the container's own /tmp.
+        if not os.path.exists(pod_dir) or not os.path.samestat(os.stat(pod_dir), os.fstat(pod_dir_fd)):
+            os.makedirs(pod_dir, exist_ok=True)
+            mount(f"/proc/self/fd/{pod_dir_fd}", pod_dir, MS_BIND | MS_REC)
+        os.close(pod_dir_fd)
     groups = spec.get("supplementary_groups", [])
     if spec.get("user") is not None or spec.get("group") is not None or groups:
         # As a container runtime: the primary group runAsGroup (else 0), and only fsGroup and supplementalGroups
